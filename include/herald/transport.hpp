@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#pragma once
+
+#include <herald/error.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace herald {
+
+/// One encoded outgoing message (one or more newline-separated protocol
+/// replies). A publication becomes one Frame that every subscriber shares;
+/// a transport frames it once, on first use, and reuses that for everyone.
+class Frame {
+public:
+    explicit Frame(std::string text) : text_(std::move(text)) {}
+
+    Frame(const Frame&) = delete;
+    Frame& operator=(const Frame&) = delete;
+
+    /// The protocol text.
+    std::string_view text() const noexcept { return text_; }
+
+    /// The transport's prepared form of this frame, built by `make(text())`
+    /// the first time any connection asks and shared afterwards. A process
+    /// runs one transport kind per frame, so one slot is enough; `make` must
+    /// return the same type on every call. Thread-safe.
+    template <class Make>
+    const std::shared_ptr<const void>& prepared(Make&& make) const
+    {
+        std::call_once(once_, [&] { prepared_ = make(text()); });
+        return prepared_;
+    }
+
+private:
+    std::string text_;
+    mutable std::once_flag once_;
+    mutable std::shared_ptr<const void> prepared_;
+};
+
+/// A shared, immutable frame.
+using FramePtr = std::shared_ptr<const Frame>;
+
+/// The outcome of queueing a frame on a connection.
+enum class SendStatus {
+    ok,     ///< queued for writing
+    closed, ///< the connection is gone; nothing was queued
+};
+
+/// One client connection as a transport sees it. herald's sessions talk to
+/// their clients only through this interface.
+class Connection {
+public:
+    virtual ~Connection() = default;
+
+    /// Queues `frame` for writing. Thread-safe; frames queued from one
+    /// thread are written in the order they were queued.
+    virtual SendStatus send(const FramePtr& frame) = 0;
+
+    /// Closes the connection with `reason` once queued frames are written.
+    /// Thread-safe and idempotent.
+    virtual void close(Disconnect reason) = 0;
+
+    /// Bytes queued and not yet written to the socket.
+    virtual std::size_t buffered_bytes() const = 0;
+
+    /// The peer's address, for logs ("127.0.0.1:53122").
+    virtual std::string remote_address() const = 0;
+};
+
+} // namespace herald
