@@ -71,19 +71,27 @@ public:
     {
     }
 
-    /// Appends `pub`, giving it the next offset. Returns the new top.
-    StreamPosition append(Publication pub, Clock::time_point now)
+    /// What append() returns: the new top and the stored publication.
+    struct AppendResult {
+        StreamPosition top;
+        PublicationPtr publication;
+    };
+
+    /// Appends `pub`, giving it the next offset; it is kept while the bounds
+    /// allow. The returned publication is shared with the buffer, not copied.
+    AppendResult append(Publication pub, Clock::time_point now)
     {
         pub.offset = ++top_;
         prune(now);
 
+        auto stored = std::make_shared<const Publication>(std::move(pub));
         if (max_size_ > 0 && ttl_ > Clock::duration::zero()) {
-            entries_.push_back({std::make_shared<const Publication>(std::move(pub)), now});
+            entries_.push_back({stored, now});
             if (entries_.size() > max_size_) {
                 entries_.pop_front();
             }
         }
-        return top();
+        return {top(), std::move(stored)};
     }
 
     /// Changes the bounds; the next append or read applies them.

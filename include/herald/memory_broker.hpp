@@ -43,12 +43,12 @@ private:
     struct Stream;
     struct Idempotent;
 
-    Stream& stream_locked(const std::string& channel,
+    std::shared_ptr<Stream> stream_locked(const std::string& channel,
                           std::size_t history_size,
                           std::chrono::seconds history_ttl);
 
     std::mutex mutex_;
-    std::unordered_map<std::string, std::unique_ptr<Stream>> streams_;
+    std::unordered_map<std::string, std::shared_ptr<Stream>> streams_;
     std::unordered_map<std::string, PresenceMap> presence_;
     std::unique_ptr<Idempotent> idempotent_;
     BrokerEventHandler* handler_ = nullptr;

@@ -2,6 +2,7 @@
 // Copyright (c) 2026 The herald authors
 #pragma once
 
+#include <herald/broker.hpp>
 #include <herald/error.hpp>
 #include <herald/history.hpp>
 #include <herald/transport.hpp>
@@ -90,9 +91,10 @@ private:
                  const PublicationPtr& pub,
                  const StreamPosition& position);
     void leave_all();
+    void drop_subscription(detail::Subscription& sub, bool tell_client);
 
     // Writing to the client.
-    void send(FramePtr frame);
+    void send(const FramePtr& frame);
     void send_text(std::string text);
     void reply_error(std::uint32_t command_id, std::error_code ec);
 
@@ -104,7 +106,9 @@ private:
     const std::string id_;
     std::atomic<State> state_{State::connecting};
 
-    mutable std::mutex mutex_;
+    // Recursive: a delivery may find the client too slow and disconnect it,
+    // which leaves every channel under the same lock.
+    mutable std::recursive_mutex mutex_;
     ClientInfo info_;
     std::map<std::string, std::shared_ptr<detail::Subscription>, std::less<>> subs_;
     Clock::time_point created_;

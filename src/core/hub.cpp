@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#include "hub_core.hpp"
+
+#include "json.hpp"
+#include "protocol.hpp"
+#include "random.hpp"
+
+#include <herald/memory_broker.hpp>
+#include <herald/version.hpp>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <future>
+#include <set>
+
+namespace herald {
+namespace detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto tick_period = std::chrono::milliseconds(250);
+
+std::string host_name()
+{
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof(buf) - 1) != 0) {
+        return "herald";
+    }
+    return buf;
+}
+
+bool history_enabled(const ChannelOptions& o)
+{
+    return o.history_size > 0 && o.history_ttl.count() > 0;
+}
+
+PublishOptions publish_options(const ChannelOptions& o, PublishRequest& request)
+{
+    PublishOptions out;
+    out.history_size = o.history_size;
+    out.history_ttl = o.history_ttl;
+    out.tags = std::move(request.tags);
+    out.idempotency_key = std::move(request.idempotency_key);
+    return out;
+}
+
+// A `since` the stream no longer covers cannot be answered without a gap.
+bool covers(const HistoryResult& r, const StreamPosition& since)
+{
+    if (since.epoch != r.top.epoch || since.offset > r.top.offset) {
+        return false;
+    }
+    if (since.offset == r.top.offset || r.publications.empty()) {
+        return true;
+    }
+    return r.publications.front()->offset == since.offset + 1 ||
+           r.publications.front()->offset < since.offset;
+}
+
+} // namespace
+
+HubCore::HubCore(HubOptions options, std::shared_ptr<Broker> broker)
+    : options_(std::move(options)),
+      broker_(broker ? std::move(broker) : std::make_shared<MemoryBroker>()),
+      uid_(random_uuid()),
+      name_(options_.node_name.empty() ? host_name() : options_.node_name),
+      started_(Clock::now()),
+      ping_frame_(std::make_shared<const Frame>("{}"))
+{
+    logger_.set_sink(options_.log_sink, options_.log_level);
+}
+
+HubCore::~HubCore()
+{
+    shutdown();
+}
+
+void HubCore::start()
+{
+    broker_->start(*this);
+    housekeeper_ = std::thread([this] { housekeeping(); });
+    logger_.log(LogLevel::info, "hub", fmt::format("node {} ({}) started", name_, uid_));
+}
+
+void HubCore::shutdown()
+{
+    if (shut_down_.exchange(true)) {
+        return;
+    }
+
+    {
+        std::lock_guard<std::mutex> lock(tick_mutex_);
+        tick_cv_.notify_all();
+    }
+    if (housekeeper_.joinable() && housekeeper_.get_id() != std::this_thread::get_id()) {
+        housekeeper_.join();
+    }
+
+    for (auto& session : sessions_snapshot()) {
+        session->disconnect(disconnect::shutdown);
+    }
+    broker_->stop();
+    logger_.log(LogLevel::info, "hub", "shut down");
+}
+
+const ChannelOptions* HubCore::resolve(std::string_view channel, std::error_code& ec) const
+{
+    if (channel.empty() || channel.size() > options_.channel_max_length) {
+        ec = make_error_code(errc::bad_request);
+        return nullptr;
+    }
+
+    auto ns = channel_namespace(channel);
+    if (ns.empty()) {
+        ec.clear();
+        return &options_.default_channel;
+    }
+    auto it = options_.namespaces.find(ns);
+    if (it == options_.namespaces.end()) {
+        ec = make_error_code(errc::unknown_channel);
+        return nullptr;
+    }
+    ec.clear();
+    return &it->second;
+}
+
+std::shared_ptr<Session> HubCore::accept(std::shared_ptr<Connection> connection)
+{
+    if (shut_down_.load()) {
+        return nullptr;
+    }
+
+    auto session =
+        std::make_shared<Session>(shared_from_this(), std::move(connection), random_uuid());
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    sessions_.emplace(session->id(), session);
+    return session;
+}
+
+void HubCore::remove_session(const std::string& id)
+{
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    sessions_.erase(id);
+}
+
+std::vector<std::shared_ptr<Session>> HubCore::sessions_snapshot() const
+{
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    std::vector<std::shared_ptr<Session>> out;
+    out.reserve(sessions_.size());
+    for (const auto& entry : sessions_) {
+        out.push_back(entry.second);
+    }
+    return out;
+}
+
+void HubCore::add_subscriber(const std::shared_ptr<Subscription>& sub)
+{
+    std::lock_guard<std::mutex> lock(channels_mutex_);
+    auto& channel = channels_[sub->channel];
+    if (!channel) {
+        channel = std::make_shared<Channel>(sub->channel, sub->options);
+        broker_->subscribe(sub->channel);
+    }
+
+    std::lock_guard<std::mutex> channel_lock(channel->mutex_);
+    auto list = channel->subscribers_ ? std::make_shared<Channel::SubscriberList>(
+                                            *channel->subscribers_)
+                                      : std::make_shared<Channel::SubscriberList>();
+    list->push_back(sub);
+    channel->subscribers_ = std::move(list);
+}
+
+void HubCore::remove_subscriber(const Subscription& sub)
+{
+    std::lock_guard<std::mutex> lock(channels_mutex_);
+    auto it = channels_.find(sub.channel);
+    if (it == channels_.end()) {
+        return;
+    }
+
+    auto& channel = *it->second;
+    std::unique_lock<std::mutex> channel_lock(channel.mutex_);
+    auto list = std::make_shared<Channel::SubscriberList>();
+    if (channel.subscribers_) {
+        list->reserve(channel.subscribers_->size());
+        for (const auto& s : *channel.subscribers_) {
+            if (s.get() != &sub) {
+                list->push_back(s);
+            }
+        }
+    }
+    bool empty = list->empty();
+    channel.subscribers_ = std::move(list);
+    channel_lock.unlock();
+
+    if (empty) {
+        channels_.erase(it);
+        broker_->unsubscribe(sub.channel);
+    }
+}
+
+void HubCore::on_publication(const std::string& channel,
+                             const PublicationPtr& pub,
+                             const StreamPosition& position)
+{
+    std::shared_ptr<Channel> ch;
+    {
+        std::lock_guard<std::mutex> lock(channels_mutex_);
+        auto it = channels_.find(channel);
+        if (it == channels_.end()) {
+            return;
+        }
+        ch = it->second;
+    }
+
+    std::shared_ptr<const Channel::SubscriberList> subscribers;
+    {
+        std::lock_guard<std::mutex> lock(ch->mutex_);
+        subscribers = ch->subscribers_;
+    }
+    if (!subscribers || subscribers->empty() || !pub) {
+        return;
+    }
+
+    // Encoded once; every subscriber's queue gets the same bytes.
+    // TODO(#4): spread the loop over the I/O threads for large channels.
+    auto frame = std::make_shared<const Frame>(encode_publication_push(channel, *pub));
+    for (const auto& sub : *subscribers) {
+        if (auto session = sub->session.lock()) {
+            session->deliver(*sub, frame, pub, position);
+        }
+    }
+}
+
+void HubCore::publish(PublishRequest request,
+                      std::optional<ClientInfo> info,
+                      std::function<void(std::error_code, PublishResult)> done)
+{
+    if (shut_down_.load()) {
+        done(make_error_code(errc::shut_down), {});
+        return;
+    }
+
+    std::error_code ec;
+    const ChannelOptions* options = resolve(request.channel, ec);
+    if (!options) {
+        done(ec, {});
+        return;
+    }
+    if (!is_json(request.data)) {
+        done(make_error_code(errc::bad_request), {});
+        return;
+    }
+
+    PublishOptions publish = publish_options(*options, request);
+    publish.info = std::move(info);
+    broker_->publish(request.channel, strip_newlines(request.data), std::move(publish),
+                     std::move(done));
+}
+
+void HubCore::history(std::string channel,
+                      HistoryQuery query,
+                      std::function<void(std::error_code, HistoryResult)> done)
+{
+    std::error_code ec;
+    const ChannelOptions* options = resolve(channel, ec);
+    if (!options) {
+        done(ec, {});
+        return;
+    }
+    if (!history_enabled(*options)) {
+        done(make_error_code(errc::not_available), {});
+        return;
+    }
+
+    auto max = static_cast<std::ptrdiff_t>(options_.history_max_publications);
+    if (query.limit < 0 || query.limit > max) {
+        query.limit = max;
+    }
+    query.history_size = options->history_size;
+    query.history_ttl = options->history_ttl;
+
+    auto since = query.since;
+    bool reverse = query.reverse;
+    broker_->history(channel, std::move(query),
+                     [since, reverse, done = std::move(done)](std::error_code ec,
+                                                              HistoryResult r) {
+                         if (!ec && since && !reverse && !covers(r, *since)) {
+                             ec = make_error_code(errc::unrecoverable_position);
+                         }
+                         done(ec, std::move(r));
+                     });
+}
+
+void HubCore::presence(std::string channel,
+                       std::function<void(std::error_code, PresenceMap)> done)
+{
+    std::error_code ec;
+    const ChannelOptions* options = resolve(channel, ec);
+    if (options && !options->presence) {
+        ec = make_error_code(errc::not_available);
+    }
+    if (ec) {
+        done(ec, {});
+        return;
+    }
+    broker_->presence(channel, std::move(done));
+}
+
+void HubCore::presence_stats(std::string channel,
+                             std::function<void(std::error_code, PresenceStats)> done)
+{
+    std::error_code ec;
+    const ChannelOptions* options = resolve(channel, ec);
+    if (options && !options->presence) {
+        ec = make_error_code(errc::not_available);
+    }
+    if (ec) {
+        done(ec, {});
+        return;
+    }
+    broker_->presence_stats(channel, std::move(done));
+}
+
+std::vector<ChannelSummary> HubCore::channels() const
+{
+    std::vector<ChannelSummary> out;
+    {
+        std::lock_guard<std::mutex> lock(channels_mutex_);
+        out.reserve(channels_.size());
+        for (const auto& [name, ch] : channels_) {
+            out.push_back({name, ch->num_subscribers()});
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const ChannelSummary& a, const ChannelSummary& b) { return a.name < b.name; });
+    return out;
+}
+
+NodeInfo HubCore::info() const
+{
+    NodeInfo out;
+    out.uid = uid_;
+    out.name = name_;
+    out.version = version_string;
+    out.uptime = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_);
+
+    std::set<std::string> users;
+    for (const auto& session : sessions_snapshot()) {
+        if (session->connected()) {
+            ++out.num_clients;
+            users.insert(session->user());
+        }
+    }
+    out.num_users = users.size();
+
+    std::lock_guard<std::mutex> lock(channels_mutex_);
+    out.num_channels = channels_.size();
+    return out;
+}
+
+void HubCore::housekeeping()
+{
+    std::unique_lock<std::mutex> lock(tick_mutex_);
+    while (!shut_down_.load()) {
+        tick_cv_.wait_for(lock, tick_period);
+        if (shut_down_.load()) {
+            break;
+        }
+
+        lock.unlock();
+        auto now = Clock::now();
+        for (auto& session : sessions_snapshot()) {
+            session->tick(now);
+        }
+        lock.lock();
+    }
+}
+
+} // namespace detail
+
+namespace {
+
+// Runs an asynchronous hub call and waits for its result.
+template <class Result, class Start>
+Result wait_for(Start&& start, std::error_code& ec) noexcept
+{
+    try {
+        std::promise<std::pair<std::error_code, Result>> promise;
+        auto future = promise.get_future();
+        start([&promise](std::error_code e, Result r) {
+            promise.set_value({e, std::move(r)});
+        });
+        auto [e, r] = future.get();
+        ec = e;
+        return std::move(r);
+    } catch (const std::bad_alloc&) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    } catch (...) {
+        ec = make_error_code(errc::internal);
+    }
+    return Result{};
+}
+
+template <class Result>
+Result value_or_throw(Result result, std::error_code ec, const char* what)
+{
+    if (ec) {
+        detail::throw_error(ec, what);
+    }
+    return result;
+}
+
+} // namespace
+
+Hub::Hub(HubOptions options, std::shared_ptr<Broker> broker)
+{
+    std::error_code ec;
+    std::string what;
+    validate(options, ec, what);
+    if (ec) {
+        detail::throw_error(ec, what.c_str());
+    }
+    core_ = std::make_shared<detail::HubCore>(std::move(options), std::move(broker));
+    core_->start();
+}
+
+Hub::~Hub()
+{
+    shutdown();
+}
+
+PublishResult Hub::publish(std::string_view channel, std::string_view data)
+{
+    std::error_code ec;
+    auto result = publish(channel, data, ec);
+    return value_or_throw(std::move(result), ec, "herald::Hub::publish");
+}
+
+PublishResult Hub::publish(std::string_view channel,
+                           std::string_view data,
+                           std::error_code& ec) noexcept
+{
+    return wait_for<PublishResult>(
+        [&](auto done) {
+            PublishRequest request;
+            request.channel = std::string(channel);
+            request.data = std::string(data);
+            core_->publish(std::move(request), std::nullopt, std::move(done));
+        },
+        ec);
+}
+
+void Hub::publish_async(PublishRequest request,
+                        std::function<void(std::error_code, PublishResult)> done)
+{
+    core_->publish(std::move(request), std::nullopt, std::move(done));
+}
+
+HistoryResult Hub::history(std::string_view channel, HistoryQuery query)
+{
+    std::error_code ec;
+    auto result = history(channel, std::move(query), ec);
+    return value_or_throw(std::move(result), ec, "herald::Hub::history");
+}
+
+HistoryResult Hub::history(std::string_view channel,
+                           HistoryQuery query,
+                           std::error_code& ec) noexcept
+{
+    return wait_for<HistoryResult>(
+        [&](auto done) { core_->history(std::string(channel), std::move(query), done); }, ec);
+}
+
+void Hub::history_async(std::string channel,
+                        HistoryQuery query,
+                        std::function<void(std::error_code, HistoryResult)> done)
+{
+    core_->history(std::move(channel), std::move(query), std::move(done));
+}
+
+PresenceMap Hub::presence(std::string_view channel)
+{
+    std::error_code ec;
+    auto result = presence(channel, ec);
+    return value_or_throw(std::move(result), ec, "herald::Hub::presence");
+}
+
+PresenceMap Hub::presence(std::string_view channel, std::error_code& ec) noexcept
+{
+    return wait_for<PresenceMap>(
+        [&](auto done) { core_->presence(std::string(channel), done); }, ec);
+}
+
+void Hub::presence_async(std::string channel,
+                         std::function<void(std::error_code, PresenceMap)> done)
+{
+    core_->presence(std::move(channel), std::move(done));
+}
+
+PresenceStats Hub::presence_stats(std::string_view channel)
+{
+    std::error_code ec;
+    auto result = presence_stats(channel, ec);
+    return value_or_throw(result, ec, "herald::Hub::presence_stats");
+}
+
+PresenceStats Hub::presence_stats(std::string_view channel, std::error_code& ec) noexcept
+{
+    return wait_for<PresenceStats>(
+        [&](auto done) { core_->presence_stats(std::string(channel), done); }, ec);
+}
+
+void Hub::presence_stats_async(std::string channel,
+                               std::function<void(std::error_code, PresenceStats)> done)
+{
+    core_->presence_stats(std::move(channel), std::move(done));
+}
+
+std::vector<ChannelSummary> Hub::channels() const
+{
+    return core_->channels();
+}
+
+NodeInfo Hub::info() const
+{
+    return core_->info();
+}
+
+std::shared_ptr<Session> Hub::accept(std::shared_ptr<Connection> connection)
+{
+    return core_->accept(std::move(connection));
+}
+
+void Hub::shutdown()
+{
+    if (core_) {
+        core_->shutdown();
+    }
+}
+
+const HubOptions& Hub::options() const noexcept
+{
+    return core_->options();
+}
+
+const Logger& Hub::logger() const noexcept
+{
+    return core_->logger();
+}
+
+} // namespace herald

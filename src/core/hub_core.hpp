@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#pragma once
+
+// The engine behind herald::Hub: channel registry, sessions, fan-out and
+// housekeeping. Private to the library.
+
+#include <herald/broker.hpp>
+#include <herald/channel.hpp>
+#include <herald/hub.hpp>
+#include <herald/log.hpp>
+#include <herald/options.hpp>
+#include <herald/session.hpp>
+#include <herald/transport.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace herald::detail {
+
+/// One session's subscription to one channel. Its fields are guarded by the
+/// owning session's mutex; the channel's subscriber list only holds it.
+struct Subscription {
+    /// A publication that arrived while the subscribe reply was being built.
+    struct Pending {
+        FramePtr frame;
+        PublicationPtr publication;
+        StreamPosition position;
+    };
+
+    std::weak_ptr<Session> session;
+    std::string channel;
+    ChannelOptions options;
+
+    bool live = false;    // the subscribe reply went out
+    bool removed = false; // unsubscribed or the session closed
+    StreamPosition position;  // the last publication the client has
+    std::vector<Pending> pending;
+};
+
+/// Most publications buffered for one subscription while its history is
+/// read; past it the client is told to resubscribe (insufficient state).
+inline constexpr std::size_t max_pending_publications = 10000;
+
+class HubCore final : public BrokerEventHandler, public std::enable_shared_from_this<HubCore> {
+public:
+    HubCore(HubOptions options, std::shared_ptr<Broker> broker);
+    ~HubCore() override;
+
+    /// Starts the broker and the housekeeping thread.
+    void start();
+    void shutdown();
+    bool is_shut_down() const noexcept { return shut_down_.load(); }
+
+    const HubOptions& options() const noexcept { return options_; }
+    const Logger& logger() const noexcept { return logger_; }
+    Broker& broker() noexcept { return *broker_; }
+
+    /// The options of `channel`'s namespace; null with `ec` set when the name
+    /// is invalid (bad_request) or its namespace unknown (unknown_channel).
+    const ChannelOptions* resolve(std::string_view channel, std::error_code& ec) const;
+
+    std::shared_ptr<Session> accept(std::shared_ptr<Connection> connection);
+    void remove_session(const std::string& id);
+
+    /// Registers `sub` for fan-out in `channel`.
+    void add_subscriber(const std::shared_ptr<Subscription>& sub);
+    void remove_subscriber(const Subscription& sub);
+
+    void publish(PublishRequest request,
+                 std::optional<ClientInfo> info,
+                 std::function<void(std::error_code, PublishResult)> done);
+    void history(std::string channel,
+                 HistoryQuery query,
+                 std::function<void(std::error_code, HistoryResult)> done);
+    void presence(std::string channel, std::function<void(std::error_code, PresenceMap)> done);
+    void presence_stats(std::string channel,
+                        std::function<void(std::error_code, PresenceStats)> done);
+
+    std::vector<ChannelSummary> channels() const;
+    NodeInfo info() const;
+
+    /// The shared server ping frame, `{}`.
+    const FramePtr& ping_frame() const noexcept { return ping_frame_; }
+
+    void on_publication(const std::string& channel,
+                        const PublicationPtr& pub,
+                        const StreamPosition& position) override;
+
+private:
+    std::vector<std::shared_ptr<Session>> sessions_snapshot() const;
+    void housekeeping();
+
+    const HubOptions options_;
+    Logger logger_;
+    std::shared_ptr<Broker> broker_;
+    const std::string uid_;
+    const std::string name_;
+    const std::chrono::steady_clock::time_point started_;
+    const FramePtr ping_frame_;
+    std::atomic<bool> shut_down_{false};
+
+    mutable std::mutex sessions_mutex_;
+    std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+
+    mutable std::mutex channels_mutex_;
+    std::unordered_map<std::string, std::shared_ptr<Channel>> channels_;
+
+    std::mutex tick_mutex_;
+    std::condition_variable tick_cv_;
+    std::thread housekeeper_;
+};
+
+} // namespace herald::detail

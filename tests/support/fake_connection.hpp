@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#pragma once
+
+// An in-memory transport connection for tests: it records every frame a
+// session writes and how the session closed it, with no socket involved.
+
+#include <herald/transport.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace herald::test {
+
+class FakeConnection final : public Connection {
+public:
+    SendStatus send(const FramePtr& frame) override
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closed_) {
+            return SendStatus::closed;
+        }
+        frames_.push_back(frame);
+        buffered_ += frame->text().size();
+        return SendStatus::ok;
+    }
+
+    void close(Disconnect reason) override
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!closed_) {
+            closed_ = reason.code;
+        }
+    }
+
+    std::size_t buffered_bytes() const override
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return buffered_;
+    }
+
+    std::string remote_address() const override { return "test"; }
+
+    /// Pretends the socket stopped draining (true) or drained everything.
+    void set_stalled(bool stalled)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stalled_ = stalled;
+        if (!stalled_) {
+            buffered_ = 0;
+        }
+    }
+
+    /// Every message written so far, one JSON document per line, in order.
+    std::vector<nlohmann::json> messages() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<nlohmann::json> out;
+        for (const auto& frame : frames_) {
+            std::string text(frame->text());
+            std::size_t pos = 0;
+            while (pos <= text.size()) {
+                auto end = text.find('\n', pos);
+                if (end == std::string::npos) {
+                    end = text.size();
+                }
+                if (end > pos) {
+                    out.push_back(nlohmann::json::parse(text.substr(pos, end - pos)));
+                }
+                pos = end + 1;
+            }
+        }
+        return out;
+    }
+
+    /// The frames themselves, to check that subscribers share one.
+    std::vector<FramePtr> frames() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return frames_;
+    }
+
+    std::optional<std::uint16_t> close_code() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return closed_;
+    }
+
+    void clear()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        frames_.clear();
+        if (!stalled_) {
+            buffered_ = 0;
+        }
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<FramePtr> frames_;
+    std::optional<std::uint16_t> closed_;
+    std::size_t buffered_ = 0;
+    bool stalled_ = false;
+};
+
+} // namespace herald::test

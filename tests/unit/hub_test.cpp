@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#include <herald/hub.hpp>
+#include <herald/memory_broker.hpp>
+#include <herald/session.hpp>
+
+#include "catch.hpp"
+#include "fake_connection.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+using namespace herald;
+using namespace std::chrono_literals;
+using herald::test::FakeConnection;
+using nlohmann::json;
+
+namespace {
+
+HubOptions test_options()
+{
+    HubOptions o;
+    ChannelOptions rec;
+    rec.history_size = 100;
+    rec.history_ttl = 300s;
+    rec.recovery = true;
+    rec.presence = true;
+    rec.allow_history = true;
+    o.namespaces["rec"] = rec;
+
+    ChannelOptions pub = rec;
+    pub.allow_publish = true;
+    o.namespaces["pub"] = pub;
+
+    ChannelOptions noanon;
+    noanon.allow_anonymous = false;
+    o.namespaces["noanon"] = noanon;
+    return o;
+}
+
+struct Client {
+    explicit Client(Hub& hub)
+        : conn(std::make_shared<FakeConnection>()), session(hub.accept(conn))
+    {
+        REQUIRE(session);
+    }
+
+    void send(const std::string& text) { session->receive(text); }
+
+    json connect()
+    {
+        send(R"({"connect":{"name":"test"},"id":1})");
+        return reply(1);
+    }
+
+    json subscribe(const std::string& channel, std::uint32_t id, std::string extra = "")
+    {
+        send(R"({"subscribe":{"channel":")" + channel + "\"" + extra + R"(},"id":)" +
+             std::to_string(id) + "}");
+        return reply(id);
+    }
+
+    json reply(std::uint32_t id) const
+    {
+        for (const auto& m : conn->messages()) {
+            if (m.value("id", 0u) == id) {
+                return m;
+            }
+        }
+        FAIL("no reply with id " << id);
+        return {};
+    }
+
+    std::vector<std::uint64_t> pub_offsets(const std::string& channel) const
+    {
+        std::vector<std::uint64_t> out;
+        for (const auto& m : conn->messages()) {
+            if (m.contains("push") && m["push"].value("channel", "") == channel &&
+                m["push"].contains("pub")) {
+                out.push_back(m["push"]["pub"].value("offset", std::uint64_t{0}));
+            }
+        }
+        return out;
+    }
+
+    std::shared_ptr<FakeConnection> conn;
+    std::shared_ptr<Session> session;
+};
+
+std::vector<std::uint64_t> range(std::uint64_t from, std::uint64_t to)
+{
+    std::vector<std::uint64_t> out;
+    for (auto i = from; i <= to; ++i) {
+        out.push_back(i);
+    }
+    return out;
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit)
+{
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) {
+            return true;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    return done();
+}
+
+// A broker whose history reads wait until the test releases them, so a test
+// can publish between a subscriber joining the fan-out and its read.
+class HeldHistoryBroker final : public Broker {
+public:
+    void start(BrokerEventHandler& h) override { inner_.start(h); }
+    void stop() override { inner_.stop(); }
+    void publish(const std::string& c, std::string d, PublishOptions o,
+                 PublishCallback done) override
+    {
+        inner_.publish(c, std::move(d), std::move(o), std::move(done));
+    }
+    void subscribe(const std::string& c) override { inner_.subscribe(c); }
+    void unsubscribe(const std::string& c) override { inner_.unsubscribe(c); }
+    void history(const std::string& c, HistoryQuery q, HistoryCallback done) override
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        held_.push_back([this, c, q, done] { inner_.history(c, q, done); });
+    }
+    void add_presence(const std::string& c, ClientInfo i) override { inner_.add_presence(c, i); }
+    void remove_presence(const std::string& c, const std::string& id) override
+    {
+        inner_.remove_presence(c, id);
+    }
+    void presence(const std::string& c, PresenceCallback done) override
+    {
+        inner_.presence(c, std::move(done));
+    }
+    void presence_stats(const std::string& c, StatsCallback done) override
+    {
+        inner_.presence_stats(c, std::move(done));
+    }
+
+    void release()
+    {
+        std::vector<std::function<void()>> held;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            held.swap(held_);
+        }
+        for (auto& read : held) {
+            read();
+        }
+    }
+
+private:
+    MemoryBroker inner_;
+    std::mutex mutex_;
+    std::vector<std::function<void()>> held_;
+};
+
+} // namespace
+
+TEST_CASE("connect replies with the client id and the ping interval", "[hub]")
+{
+    Hub hub(test_options());
+    Client c(hub);
+    auto r = c.connect();
+    CHECK(r["connect"]["client"] == c.session->id());
+    CHECK(r["connect"]["ping"] == 25);
+    CHECK(r["connect"]["pong"] == true);
+    CHECK(c.session->connected());
+}
+
+TEST_CASE("anything before connect, or a second connect, is a bad request", "[hub]")
+{
+    Hub hub(test_options());
+    Client early(hub);
+    early.send(R"({"subscribe":{"channel":"rec:a"},"id":1})");
+    CHECK(early.conn->close_code() == 3501);
+
+    Client twice(hub);
+    twice.connect();
+    twice.send(R"({"connect":{},"id":2})");
+    CHECK(twice.conn->close_code() == 3501);
+
+    Client garbage(hub);
+    garbage.send("not json");
+    CHECK(garbage.conn->close_code() == 3501);
+}
+
+TEST_CASE("a publication is encoded once and shared by every subscriber", "[hub]")
+{
+    Hub hub(test_options());
+    Client a(hub), b(hub), c(hub);
+    for (Client* x : {&a, &b, &c}) {
+        x->connect();
+        auto r = x->subscribe("rec:m", 2);
+        CHECK(r["subscribe"]["recoverable"] == true);
+        x->conn->clear();
+    }
+
+    auto res = hub.publish("rec:m", R"({"goal":1})");
+    CHECK(res.position.offset == 1);
+
+    auto fa = a.conn->frames();
+    auto fb = b.conn->frames();
+    REQUIRE(fa.size() == 1);
+    REQUIRE(fb.size() == 1);
+    CHECK(fa[0].get() == fb[0].get());
+    CHECK(c.pub_offsets("rec:m") == std::vector<std::uint64_t>{1});
+}
+
+TEST_CASE("a returning client recovers exactly what it missed", "[hub][recovery]")
+{
+    Hub hub(test_options());
+    Client first(hub);
+    first.connect();
+    auto r = first.subscribe("rec:r", 2);
+    std::string epoch = r["subscribe"]["epoch"];
+    for (int i = 0; i < 3; ++i) {
+        hub.publish("rec:r", "{}");
+    }
+    CHECK(first.pub_offsets("rec:r") == range(1, 3));
+    first.session->closed();
+
+    for (int i = 0; i < 5; ++i) {
+        hub.publish("rec:r", "{}");
+    }
+
+    Client back(hub);
+    back.connect();
+    auto s = back.subscribe("rec:r", 2, R"(,"recover":true,"offset":3,"epoch":")" + epoch + "\"");
+    auto sub = s["subscribe"];
+    CHECK(sub["recovered"] == true);
+    CHECK(sub["was_recovering"] == true);
+    CHECK(sub["offset"] == 3);
+    CHECK(sub["epoch"] == epoch);
+    std::vector<std::uint64_t> got;
+    for (const auto& p : sub["publications"]) {
+        got.push_back(p["offset"]);
+    }
+    CHECK(got == range(4, 8));
+
+    hub.publish("rec:r", "{}");
+    CHECK(back.pub_offsets("rec:r") == std::vector<std::uint64_t>{9});
+}
+
+TEST_CASE("recovery with nothing missed is recovered and empty", "[hub][recovery]")
+{
+    Hub hub(test_options());
+    hub.publish("rec:n", "{}");
+    Client c(hub);
+    c.connect();
+    auto e = c.subscribe("rec:n", 2)["subscribe"];
+    Client again(hub);
+    again.connect();
+    auto s = again.subscribe("rec:n", 2, R"(,"recover":true,"offset":1,"epoch":")" +
+                                             e["epoch"].get<std::string>() + "\"")["subscribe"];
+    CHECK(s["recovered"] == true);
+    CHECK_FALSE(s.contains("publications"));
+}
+
+TEST_CASE("a lost epoch is reported as not recovered, never replayed", "[hub][recovery]")
+{
+    auto broker = std::make_shared<MemoryBroker>();
+    Hub hub(test_options(), broker);
+    hub.publish("rec:e", "{}");
+    Client c(hub);
+    c.connect();
+    std::string old_epoch = c.subscribe("rec:e", 2)["subscribe"]["epoch"];
+
+    broker->reset_stream("rec:e");
+    hub.publish("rec:e", "{}");
+    hub.publish("rec:e", "{}");
+
+    Client back(hub);
+    back.connect();
+    auto s = back.subscribe("rec:e", 2, R"(,"recover":true,"offset":1,"epoch":")" + old_epoch +
+                                            "\"")["subscribe"];
+    CHECK_FALSE(s.contains("recovered"));
+    CHECK(s["was_recovering"] == true);
+    CHECK(s["offset"] == 2);
+    CHECK(s["epoch"] != old_epoch);
+    CHECK_FALSE(s.contains("publications"));
+}
+
+TEST_CASE("more missed than the recovery limit is not a partial replay", "[hub][recovery]")
+{
+    auto options = test_options();
+    options.recovery_max_publications = 5;
+    Hub hub(options);
+    std::string epoch = hub.publish("rec:l", "{}").position.epoch;
+    for (int i = 0; i < 10; ++i) {
+        hub.publish("rec:l", "{}");
+    }
+
+    Client c(hub);
+    c.connect();
+    auto s = c.subscribe("rec:l", 2, R"(,"recover":true,"offset":1,"epoch":")" + epoch +
+                                         "\"")["subscribe"];
+    CHECK_FALSE(s.contains("recovered"));
+    CHECK_FALSE(s.contains("publications"));
+    CHECK(s["offset"] == 11);
+}
+
+TEST_CASE("publications during the history read: no duplicate, no gap", "[hub][recovery]")
+{
+    auto broker = std::make_shared<HeldHistoryBroker>();
+    Hub hub(test_options(), broker);
+    auto first = hub.publish("rec:g", "{}");
+
+    Client c(hub);
+    c.connect();
+    c.send(R"({"subscribe":{"channel":"rec:g","recover":true,"offset":1,"epoch":")" +
+           first.position.epoch + R"("},"id":2})");
+
+    // Joined the fan-out, read still pending: these land in both the read
+    // and the live buffer.
+    hub.publish("rec:g", "{}");
+    hub.publish("rec:g", "{}");
+    CHECK(c.conn->messages().size() == 1); // only the connect reply so far
+
+    broker->release();
+    hub.publish("rec:g", "{}");
+
+    auto sub = c.reply(2)["subscribe"];
+    CHECK(sub["recovered"] == true);
+    std::vector<std::uint64_t> seen;
+    for (const auto& p : sub["publications"]) {
+        seen.push_back(p["offset"]);
+    }
+    for (auto o : c.pub_offsets("rec:g")) {
+        seen.push_back(o);
+    }
+    CHECK(seen == range(2, 4));
+
+    // The reply precedes every push of the channel.
+    auto msgs = c.conn->messages();
+    REQUIRE(msgs.size() >= 2);
+    CHECK(msgs[1].value("id", 0) == 2);
+}
+
+TEST_CASE("subscribe errors carry the protocol's codes", "[hub]")
+{
+    auto options = test_options();
+    options.client_channel_limit = 2;
+    options.channel_max_length = 20;
+    Hub hub(options);
+    Client c(hub);
+    c.connect();
+
+    CHECK(c.subscribe("nope:x", 2)["error"]["code"] == 102);
+    CHECK(c.subscribe("noanon:x", 3)["error"]["code"] == 103);
+    CHECK(c.subscribe("rec:a", 4).contains("subscribe"));
+    CHECK(c.subscribe("rec:a", 5)["error"]["code"] == 105);
+    CHECK(c.subscribe("rec:b", 6).contains("subscribe"));
+    CHECK(c.subscribe("rec:c", 7)["error"]["code"] == 106);
+    CHECK(c.subscribe(std::string(30, 'x'), 8)["error"]["code"] == 107);
+    CHECK_FALSE(c.conn->close_code());
+}
+
+TEST_CASE("client publish, history and presence follow the namespace", "[hub]")
+{
+    Hub hub(test_options());
+    Client c(hub);
+    c.connect();
+    c.subscribe("pub:p", 2);
+
+    c.send(R"({"publish":{"channel":"rec:p","data":{"a":1}},"id":3})");
+    CHECK(c.reply(3)["error"]["code"] == 103);
+
+    c.send(R"({"publish":{"channel":"pub:p","data":{"a":1}},"id":4})");
+    CHECK(c.reply(4).contains("publish"));
+    CHECK(c.pub_offsets("pub:p") == std::vector<std::uint64_t>{1});
+
+    c.send(R"({"history":{"channel":"pub:p","limit":10},"id":5})");
+    auto h = c.reply(5)["history"];
+    REQUIRE(h["publications"].size() == 1);
+    CHECK(h["publications"][0]["data"]["a"] == 1);
+    CHECK(h["publications"][0]["info"]["client"] == c.session->id());
+
+    c.send(R"({"history":{"channel":"lobby","limit":10},"id":6})");
+    CHECK(c.reply(6)["error"]["code"] == 103);
+
+    c.send(R"({"presence":{"channel":"pub:p"},"id":7})");
+    CHECK(c.reply(7)["presence"]["presence"].contains(c.session->id()));
+    c.send(R"({"presence_stats":{"channel":"pub:p"},"id":8})");
+    CHECK(c.reply(8)["presence_stats"]["num_clients"] == 1);
+
+    c.send(R"({"unsubscribe":{"channel":"pub:p"},"id":9})");
+    CHECK(c.reply(9).contains("unsubscribe"));
+    CHECK(hub.presence_stats("pub:p").num_clients == 0);
+}
+
+TEST_CASE("in-process API: publish validation, history, channels, info", "[hub]")
+{
+    Hub hub(test_options());
+    std::error_code ec;
+    hub.publish("nope:x", "{}", ec);
+    CHECK(ec == errc::unknown_channel);
+    hub.publish("rec:x", "{not json", ec);
+    CHECK(ec == errc::bad_request);
+    CHECK_THROWS_AS(hub.publish("", "{}"), std::system_error);
+    hub.history("lobby", {}, ec);
+    CHECK(ec == errc::not_available);
+
+    auto p = hub.publish("rec:x", "{\n\"multi\": \"line\"\n}");
+    HistoryQuery q;
+    q.limit = -1;
+    auto h = hub.history("rec:x", q);
+    REQUIRE(h.publications.size() == 1);
+    CHECK(h.publications[0]->data.find('\n') == std::string::npos);
+    CHECK(h.top == p.position);
+
+    q.since = StreamPosition{0, "wrong"};
+    hub.history("rec:x", q, ec);
+    CHECK(ec == errc::unrecoverable_position);
+
+    Client c(hub);
+    c.connect();
+    c.subscribe("rec:x", 2);
+    auto channels = hub.channels();
+    REQUIRE(channels.size() == 1);
+    CHECK(channels[0].name == "rec:x");
+    CHECK(channels[0].num_clients == 1);
+    auto info = hub.info();
+    CHECK(info.num_clients == 1);
+    CHECK(info.num_channels == 1);
+    CHECK_FALSE(info.uid.empty());
+}
+
+TEST_CASE("a client that stops reading is disconnected as slow", "[hub]")
+{
+    auto options = test_options();
+    options.client_queue_max_bytes = 2000;
+    Hub hub(options);
+    Client slow(hub), fine(hub);
+    for (Client* x : {&slow, &fine}) {
+        x->connect();
+        x->subscribe("rec:s", 2);
+    }
+    slow.conn->set_stalled(true);
+
+    std::string payload = "\"" + std::string(500, 'x') + "\"";
+    for (int i = 0; i < 10; ++i) {
+        hub.publish("rec:s", payload);
+        fine.conn->clear();
+    }
+    CHECK(slow.conn->close_code() == 3008);
+    CHECK_FALSE(fine.conn->close_code());
+    CHECK(hub.channels().at(0).num_clients == 1);
+}
+
+TEST_CASE("pings go out and a missing pong closes with 3012", "[hub][slow]")
+{
+    auto options = test_options();
+    options.ping_interval = 1s;
+    options.pong_timeout = 1s;
+    Hub hub(options);
+    Client quiet(hub), polite(hub);
+    quiet.connect();
+    polite.connect();
+
+    auto pinged = [](Client& c) {
+        for (const auto& m : c.conn->messages()) {
+            if (m == json::object()) {
+                return true;
+            }
+        }
+        return false;
+    };
+    REQUIRE(wait_until([&] { return pinged(polite); }, 3s));
+    polite.send("{}");
+    polite.conn->clear();
+
+    CHECK(wait_until([&] { return quiet.conn->close_code().has_value(); }, 4s));
+    CHECK(quiet.conn->close_code() == 3012);
+    CHECK_FALSE(polite.conn->close_code());
+}
+
+TEST_CASE("a connection that never connects is closed as stale", "[hub][slow]")
+{
+    auto options = test_options();
+    options.stale_timeout = 1s;
+    Hub hub(options);
+    Client idle(hub);
+    CHECK(wait_until([&] { return idle.conn->close_code().has_value(); }, 3s));
+    CHECK(idle.conn->close_code() == 3502);
+}
+
+TEST_CASE("shutdown closes every client with 3001 and refuses new work", "[hub]")
+{
+    Hub hub(test_options());
+    Client a(hub), b(hub);
+    a.connect();
+    hub.shutdown();
+    CHECK(a.conn->close_code() == 3001);
+    CHECK(b.conn->close_code() == 3001);
+    CHECK_FALSE(hub.accept(std::make_shared<FakeConnection>()));
+    std::error_code ec;
+    hub.publish("rec:x", "{}", ec);
+    CHECK(ec == errc::shut_down);
+}
