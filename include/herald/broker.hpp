@@ -70,6 +70,12 @@ public:
     virtual void on_publication(const std::string& channel,
                                 const PublicationPtr& pub,
                                 const StreamPosition& position) = 0;
+
+    /// The broker lost its feed for a while (a dropped connection) and may
+    /// have missed publications of any channel. The node checks where each
+    /// of its channels stands and sends subscribers that fell behind back
+    /// to recovery.
+    virtual void on_feed_restored() {}
 };
 
 /// The engine that orders publications, keeps history and presence, and

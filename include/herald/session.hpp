@@ -91,6 +91,7 @@ private:
                  const PublicationPtr& pub,
                  const StreamPosition& position);
     void leave_all();
+    void resync(detail::Subscription& sub, const StreamPosition& top);
     void drop_subscription(detail::Subscription& sub, bool tell_client);
 
     // Writing to the client.

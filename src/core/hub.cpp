@@ -218,11 +218,7 @@ void HubCore::on_publication(const std::string& channel,
         ch = it->second;
     }
 
-    std::shared_ptr<const Channel::SubscriberList> subscribers;
-    {
-        std::lock_guard<std::mutex> lock(ch->mutex_);
-        subscribers = ch->subscribers_;
-    }
+    auto subscribers = HubCore::subscribers(*ch);
     if (!subscribers || subscribers->empty() || !pub) {
         return;
     }
@@ -234,6 +230,48 @@ void HubCore::on_publication(const std::string& channel,
         if (auto session = sub->session.lock()) {
             session->deliver(*sub, frame, pub, position);
         }
+    }
+}
+
+std::shared_ptr<const Channel::SubscriberList> HubCore::subscribers(const Channel& ch)
+{
+    std::lock_guard<std::mutex> lock(ch.mutex_);
+    return ch.subscribers_;
+}
+
+std::vector<std::shared_ptr<Channel>> HubCore::channels_snapshot() const
+{
+    std::lock_guard<std::mutex> lock(channels_mutex_);
+    std::vector<std::shared_ptr<Channel>> out;
+    out.reserve(channels_.size());
+    for (const auto& entry : channels_) {
+        out.push_back(entry.second);
+    }
+    return out;
+}
+
+void HubCore::on_feed_restored()
+{
+    logger_.log(LogLevel::warn, "hub", "broker feed restored; checking subscriber positions");
+
+    // Every subscriber whose position is not the stream top missed
+    // something while the feed was down: it is sent back to recovery.
+    for (const auto& ch : channels_snapshot()) {
+        HistoryQuery query;
+        query.history_size = ch->options().history_size;
+        query.history_ttl = ch->options().history_ttl;
+        broker_->history(ch->name(), query, [ch](std::error_code ec, HistoryResult r) {
+            StreamPosition top = ec ? StreamPosition{} : r.top;
+            auto subs = HubCore::subscribers(*ch);
+            if (!subs) {
+                return;
+            }
+            for (const auto& sub : *subs) {
+                if (auto session = sub->session.lock()) {
+                    session->resync(*sub, top);
+                }
+            }
+        });
     }
 }
 

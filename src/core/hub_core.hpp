@@ -95,9 +95,12 @@ public:
     void on_publication(const std::string& channel,
                         const PublicationPtr& pub,
                         const StreamPosition& position) override;
+    void on_feed_restored() override;
 
 private:
     std::vector<std::shared_ptr<Session>> sessions_snapshot() const;
+    std::vector<std::shared_ptr<Channel>> channels_snapshot() const;
+    static std::shared_ptr<const Channel::SubscriberList> subscribers(const Channel& ch);
     void housekeeping();
 
     const HubOptions options_;

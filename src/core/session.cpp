@@ -352,6 +352,19 @@ void Session::drop_subscription(Subscription& sub, bool tell_client)
     }
 }
 
+void Session::resync(Subscription& sub, const StreamPosition& top)
+{
+    Lock lock(mutex_);
+    // A subscription still being set up checks its own continuity when it
+    // goes live; one without recovery promised nothing.
+    if (sub.removed || !sub.live || !sub.options.recovery) {
+        return;
+    }
+    if (sub.position != top) {
+        drop_subscription(sub, true);
+    }
+}
+
 void Session::on_unsubscribe(const Command& cmd)
 {
     if (cmd.channel.empty()) {

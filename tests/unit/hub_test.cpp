@@ -505,3 +505,81 @@ TEST_CASE("shutdown closes every client with 3001 and refuses new work", "[hub]"
     hub.publish("rec:x", "{}", ec);
     CHECK(ec == errc::shut_down);
 }
+
+namespace {
+
+// Passes everything to a MemoryBroker but lets the test cut the feed, as a
+// lost Redis PUB/SUB connection would.
+class CuttableBroker final : public Broker {
+public:
+    void start(BrokerEventHandler& h) override
+    {
+        handler = &h;
+        inner.start(h);
+    }
+    void stop() override { inner.stop(); }
+    void publish(const std::string& c, std::string d, PublishOptions o,
+                 PublishCallback done) override
+    {
+        inner.publish(c, std::move(d), std::move(o), std::move(done));
+    }
+    void subscribe(const std::string& c) override { inner.subscribe(c); }
+    void unsubscribe(const std::string& c) override { inner.unsubscribe(c); }
+    void history(const std::string& c, HistoryQuery q, HistoryCallback done) override
+    {
+        inner.history(c, std::move(q), std::move(done));
+    }
+    void add_presence(const std::string& c, ClientInfo i) override { inner.add_presence(c, i); }
+    void remove_presence(const std::string& c, const std::string& id) override
+    {
+        inner.remove_presence(c, id);
+    }
+    void presence(const std::string& c, PresenceCallback done) override
+    {
+        inner.presence(c, std::move(done));
+    }
+    void presence_stats(const std::string& c, StatsCallback done) override
+    {
+        inner.presence_stats(c, std::move(done));
+    }
+
+    MemoryBroker inner;
+    BrokerEventHandler* handler = nullptr;
+};
+
+bool has_unsubscribe_push(const Client& c, const std::string& channel, int code)
+{
+    for (const auto& m : c.conn->messages()) {
+        if (m.contains("push") && m["push"].value("channel", "") == channel &&
+            m["push"].contains("unsubscribe") && m["push"]["unsubscribe"]["code"] == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("after a feed outage, subscribers that missed something recover", "[hub]")
+{
+    auto broker = std::make_shared<CuttableBroker>();
+    Hub hub(test_options(), broker);
+    Client behind(hub), current(hub);
+    behind.connect();
+    current.connect();
+    behind.subscribe("rec:f", 2);
+    current.subscribe("rec:q", 2);
+    hub.publish("rec:f", "{}");
+    hub.publish("rec:q", "{}");
+
+    // rec:f gets a publication nobody on this node saw.
+    broker->inner.stop();
+    hub.publish("rec:f", "{}");
+    broker->inner.start(*broker->handler);
+    broker->handler->on_feed_restored();
+
+    CHECK(has_unsubscribe_push(behind, "rec:f", 2500));
+    CHECK(behind.session->channels().empty());
+    CHECK_FALSE(has_unsubscribe_push(current, "rec:q", 2500));
+    CHECK(current.session->channels().size() == 1);
+}

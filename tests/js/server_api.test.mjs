@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+
+// The HTTP server API over real HTTP: results, authentication by key, and the
+// status codes of bad requests.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startServer, API_KEY } from './lib/server.mjs';
+import { RawClient } from './lib/raw.mjs';
+
+let server;
+const raws = [];
+
+before(async () => {
+    server = await startServer();
+});
+
+after(async () => {
+    for (const raw of raws) {
+        raw.close();
+    }
+    await server?.stop();
+});
+
+test('publish returns the offset and epoch', { timeout: 10000 }, async () => {
+    const first = await server.api('publish', { channel: 'rec:api', data: { n: 1 } });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.error, undefined);
+    assert.equal(first.body.result.offset, 1);
+    assert.equal(typeof first.body.result.epoch, 'string');
+    assert.ok(first.body.result.epoch.length > 0);
+
+    const second = await server.api('publish', { channel: 'rec:api', data: { n: 2 } });
+    assert.equal(second.body.result.offset, 2);
+    assert.equal(second.body.result.epoch, first.body.result.epoch);
+});
+
+test('publish reaches WebSocket subscribers', { timeout: 10000 }, async () => {
+    const raw = await RawClient.open(server.wsUrl);
+    raws.push(raw);
+    await raw.connect();
+    await raw.call({ subscribe: { channel: 'rec:api-live' } });
+    const { body } = await server.api('publish', { channel: 'rec:api-live', data: { live: 1 } });
+    const push = await raw.waitMessage((m) => m.push?.channel === 'rec:api-live', {
+        what: 'the push',
+    });
+    assert.deepEqual(push.push.pub.data, { live: 1 });
+    assert.equal(push.push.pub.offset, body.result.offset);
+});
+
+test('history and presence_stats answer over HTTP', { timeout: 10000 }, async () => {
+    await server.publish('rec:api-hist', { n: 1 });
+    const last = await server.publish('rec:api-hist', { n: 2 });
+
+    const history = await server.api('history', { channel: 'rec:api-hist', limit: -1 });
+    assert.equal(history.status, 200);
+    assert.deepEqual(
+        history.body.result.publications.map((p) => p.data),
+        [{ n: 1 }, { n: 2 }],
+    );
+    assert.equal(history.body.result.offset, last.offset);
+    assert.equal(history.body.result.epoch, last.epoch);
+
+    const raw = await RawClient.open(server.wsUrl);
+    raws.push(raw);
+    await raw.connect();
+    await raw.call({ subscribe: { channel: 'rec:api-hist' } });
+    const stats = await server.api('presence_stats', { channel: 'rec:api-hist' });
+    assert.equal(stats.status, 200);
+    assert.equal(stats.body.result.num_clients, 1);
+});
+
+test('publish into an unknown namespace is error 102', { timeout: 10000 }, async () => {
+    const { body } = await server.api('publish', { channel: 'nosuchns:x', data: {} });
+    assert.equal(body.result, undefined);
+    assert.equal(body.error.code, 102);
+});
+
+test('no key: 401', { timeout: 10000 }, async () => {
+    const { status } = await server.api('publish', { channel: 'rec:api', data: {} }, { key: null });
+    assert.equal(status, 401);
+});
+
+test('a wrong key: 401', { timeout: 10000 }, async () => {
+    const { status } = await server.api(
+        'publish',
+        { channel: 'rec:api', data: {} },
+        { key: 'wrong' },
+    );
+    assert.equal(status, 401);
+});
+
+test('the key in Authorization: apikey is accepted', { timeout: 10000 }, async () => {
+    const response = await server.fetch('/api/publish', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `apikey ${API_KEY}` },
+        body: JSON.stringify({ channel: 'rec:api-auth', data: { ok: true } }),
+    });
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    assert.equal(body.result.offset, 1);
+});
+
+test('a refused request publishes nothing', { timeout: 10000 }, async () => {
+    await server.api('publish', { channel: 'rec:api-refused', data: { n: 0 } }, { key: 'wrong' });
+    const { body } = await server.api('publish', { channel: 'rec:api-refused', data: { n: 1 } });
+    assert.equal(body.result.offset, 1, 'the refused publish took no offset');
+});
+
+test('a malformed body: 400', { timeout: 10000 }, async () => {
+    const { status } = await server.api('publish', undefined, {
+        raw: '{"channel": "rec:api", data',
+    });
+    assert.equal(status, 400);
+});
+
+test('an unknown method: 404', { timeout: 10000 }, async () => {
+    const { status } = await server.api('no_such_method', { channel: 'rec:api' });
+    assert.equal(status, 404);
+});
+
+test('GET instead of POST: 405', { timeout: 10000 }, async () => {
+    const response = await server.fetch('/api/publish', { headers: { 'X-API-Key': API_KEY } });
+    await response.text();
+    assert.equal(response.status, 405);
+});
+
+test('the health route answers', { timeout: 10000 }, async () => {
+    const response = await server.fetch('/test/health');
+    await response.text();
+    assert.equal(response.status, 200);
+});
