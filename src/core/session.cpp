@@ -148,7 +148,9 @@ bool Session::handle(const Command& cmd)
         disconnect(disconnect::bad_request);
         return false;
     default:
-        // TODO(#2): rpc and token refresh need host handlers.
+        // rpc and refresh would need a host handler, which herald does not
+        // offer; clients only send refresh when a connect result says the
+        // connection expires, and herald never says so.
         reply_error(cmd.id, make_error_code(errc::not_available));
         break;
     }

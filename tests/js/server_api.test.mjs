@@ -72,6 +72,49 @@ test('history and presence_stats answer over HTTP', { timeout: 10000 }, async ()
     assert.equal(stats.body.result.num_clients, 1);
 });
 
+test('broadcast publishes into every channel and answers for each', { timeout: 10000 }, async () => {
+    const raw = await RawClient.open(server.wsUrl);
+    raws.push(raw);
+    await raw.connect();
+    await raw.call({ subscribe: { channel: 'rec:api-bc2' } });
+
+    const { status, body } = await server.api('broadcast', {
+        channels: ['rec:api-bc1', 'rec:api-bc2', 'nosuchns:x'],
+        data: { all: true },
+    });
+    assert.equal(status, 200);
+    const [first, second, third] = body.result.responses;
+    assert.equal(first.result.offset, 1);
+    assert.equal(second.result.offset, 1);
+    assert.equal(third.error.code, 102, 'one bad channel fails alone');
+
+    const push = await raw.waitMessage((m) => m.push?.channel === 'rec:api-bc2', {
+        what: 'the broadcast push',
+    });
+    assert.deepEqual(push.push.pub.data, { all: true });
+});
+
+test('presence, channels and info describe who is here', { timeout: 10000 }, async () => {
+    const raw = await RawClient.open(server.wsUrl);
+    raws.push(raw);
+    const connected = await raw.connect();
+    await raw.call({ subscribe: { channel: 'rec:api-who' } });
+
+    const presence = await server.api('presence', { channel: 'rec:api-who' });
+    assert.deepEqual(Object.keys(presence.body.result.presence), [connected.client]);
+
+    const channels = await server.api('channels', { pattern: 'rec:api-wh*' });
+    assert.deepEqual(channels.body.result.channels, { 'rec:api-who': { num_clients: 1 } });
+
+    const info = await server.api('info', {});
+    const [node] = info.body.result.nodes;
+    assert.equal(info.body.result.nodes.length, 1);
+    assert.ok(node.uid.length > 0);
+    assert.ok(node.num_clients >= 1);
+    assert.ok(node.num_channels >= 1);
+    assert.equal(typeof node.version, 'string');
+});
+
 test('publish into an unknown namespace is error 102', { timeout: 10000 }, async () => {
     const { body } = await server.api('publish', { channel: 'nosuchns:x', data: {} });
     assert.equal(body.result, undefined);
