@@ -37,16 +37,16 @@ std::int64_t self_cpu_ns() noexcept;
 
 /// What one client worker measured, passed back through a file.
 struct WorkerResult {
-    std::uint64_t subscribed = 0;   ///< clients that completed subscribe
-    std::uint64_t failed = 0;       ///< clients that never subscribed
-    std::uint64_t dropped = 0;      ///< subscribed clients closed mid-run
-    std::uint64_t received = 0;     ///< publications delivered, all clients
-    std::int64_t last_subscribed_ns = 0; ///< now_ns() of the last subscribe
-    std::int64_t cpu_ready_ns = 0;  ///< self_cpu_ns() once all subscribed
-    std::int64_t cpu_done_ns = 0;   ///< self_cpu_ns() when finished
-    std::vector<std::int64_t> latencies_ns;  ///< one per delivery
-    std::vector<std::int64_t> pub_last_ns;   ///< per publication: slowest
-    std::vector<std::uint32_t> pub_count;    ///< per publication: deliveries
+    std::uint64_t subscribed = 0;           ///< clients that completed subscribe
+    std::uint64_t failed = 0;               ///< clients that never subscribed
+    std::uint64_t dropped = 0;              ///< subscribed clients closed mid-run
+    std::uint64_t received = 0;             ///< publications delivered, all clients
+    std::int64_t last_subscribed_ns = 0;    ///< now_ns() of the last subscribe
+    std::int64_t cpu_ready_ns = 0;          ///< self_cpu_ns() once all subscribed
+    std::int64_t cpu_done_ns = 0;           ///< self_cpu_ns() when finished
+    std::vector<std::int64_t> latencies_ns; ///< one per delivery
+    std::vector<std::int64_t> pub_last_ns;  ///< per publication: slowest
+    std::vector<std::uint32_t> pub_count;   ///< per publication: deliveries
 };
 
 /// Writes `result` to `path`; false on an I/O error.
@@ -58,14 +58,14 @@ std::optional<WorkerResult> load(const std::string& path);
 /// What a worker is asked to do.
 struct WorkerSpec {
     Target target = Target::herald;
-    std::string source_address;     ///< 127.0.0.x to bind clients to
-    std::uint16_t port = 0;         ///< the server's port on 127.0.0.1
+    std::string source_address; ///< 127.0.0.x to bind clients to
+    std::uint16_t port = 0;     ///< the server's port on 127.0.0.1
     std::size_t clients = 0;
-    std::size_t publications = 0;   ///< how many each client should get
-    std::size_t max_in_flight = 0;  ///< handshakes under way at once
+    std::size_t publications = 0;  ///< how many each client should get
+    std::size_t max_in_flight = 0; ///< handshakes under way at once
     double connect_timeout_s = 0;
-    int up_fd = -1;                 ///< progress lines to the coordinator
-    int down_fd = -1;               ///< "STOP" from the coordinator
+    int up_fd = -1;   ///< progress lines to the coordinator
+    int down_fd = -1; ///< "STOP" from the coordinator
     std::string result_path;
 };
 

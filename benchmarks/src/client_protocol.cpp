@@ -47,8 +47,7 @@ bool parse_field(std::string_view& text, Number& out)
 
 std::string make_stamp(std::uint32_t index, std::int64_t sent_ns)
 {
-    return std::string(stamp_prefix) + std::to_string(index) + '|' + std::to_string(sent_ns) +
-           '|';
+    return std::string(stamp_prefix) + std::to_string(index) + '|' + std::to_string(sent_ns) + '|';
 }
 
 bool find_stamp(std::string_view text, std::uint32_t& index, std::int64_t& sent_ns)
@@ -77,9 +76,12 @@ std::string ClientProtocol::uri(std::uint16_t port) const
 {
     const std::string base = "ws://127.0.0.1:" + std::to_string(port);
     switch (target_) {
-    case Target::herald: return base + "/connection/websocket";
-    case Target::ws: return base + "/";
-    case Target::socketio: return base + "/socket.io/?EIO=4&transport=websocket";
+        case Target::herald:
+            return base + "/connection/websocket";
+        case Target::ws:
+            return base + "/";
+        case Target::socketio:
+            return base + "/socket.io/?EIO=4&transport=websocket";
     }
     return base;
 }
@@ -155,11 +157,19 @@ void ClientProtocol::socketio_packet(std::string_view packet, ClientEvents& even
         return;
     }
     switch (packet[0]) {
-    case eio_open: events.send(std::string(1, eio_message) + sio_connect); return;
-    case eio_ping: events.send(std::string(1, eio_pong)); return;
-    case eio_close: events.refused(); return;
-    case eio_message: break;
-    default: return;
+        case eio_open:
+            events.send(std::string(1, eio_message) + sio_connect);
+            return;
+        case eio_ping:
+            events.send(std::string(1, eio_pong));
+            return;
+        case eio_close:
+            events.refused();
+            return;
+        case eio_message:
+            break;
+        default:
+            return;
     }
 
     const char type = packet.size() > 1 ? packet[1] : '\0';

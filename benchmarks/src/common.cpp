@@ -29,8 +29,7 @@ template <class T>
 bool put(std::FILE* f, const std::vector<T>& values)
 {
     const std::uint64_t size = values.size();
-    return put(f, size) &&
-           std::fwrite(values.data(), sizeof(T), values.size(), f) == values.size();
+    return put(f, size) && std::fwrite(values.data(), sizeof(T), values.size(), f) == values.size();
 }
 
 template <class T>
@@ -64,9 +63,12 @@ bool each_field(Result& r, Fn&& fn)
 std::string_view to_string(Target target) noexcept
 {
     switch (target) {
-    case Target::herald: return "herald";
-    case Target::ws: return "ws";
-    case Target::socketio: return "socketio";
+        case Target::herald:
+            return "herald";
+        case Target::ws:
+            return "ws";
+        case Target::socketio:
+            return "socketio";
     }
     return "?";
 }

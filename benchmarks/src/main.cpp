@@ -44,8 +44,10 @@ constexpr const char* usage =
     "  --drain-timeout SEC     after the last publication (default 10)\n"
     "  --server-threads T      herald's I/O threads (default: one per core)\n"
     "  --server-bin PATH       herald-bench-server (default: next to herald-bench)\n"
-    "  --node PATH             Node.js for the peers (default: " HERALD_BENCH_NODE ")\n"
-    "  --peers-dir DIR         the peers' folder (default: " HERALD_BENCH_PEERS_DIR ")\n"
+    "  --node PATH             Node.js for the peers (default: " HERALD_BENCH_NODE
+    ")\n"
+    "  --peers-dir DIR         the peers' folder (default: " HERALD_BENCH_PEERS_DIR
+    ")\n"
     "  --skip-missing-peers    skip (exit 77 if nothing ran) peers without node_modules\n"
     "  --json FILE             write the reports as JSON ('-': stdout)\n"
     "  --no-progress           no progress line on stderr\n"
@@ -190,6 +192,7 @@ Args parse(int argc, char** argv)
 bool peers_installed(const std::string& dir)
 {
     struct stat st {};
+
     return stat((dir + "/node_modules").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 

@@ -101,7 +101,10 @@ ServerProcess::ServerProcess(const std::vector<std::string>& argv, double timeou
     }
 }
 
-ServerProcess::~ServerProcess() { stop(); }
+ServerProcess::~ServerProcess()
+{
+    stop();
+}
 
 void ServerProcess::stop()
 {

@@ -27,6 +27,7 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     pid_t pid() const noexcept { return pid_; }
+
     std::uint16_t port() const noexcept { return port_; }
 
     /// SIGTERM, then SIGKILL if it has not exited within a few seconds.
@@ -40,9 +41,9 @@ private:
 
 /// What /proc/<pid>/stat and /proc/<pid>/status say about a process.
 struct ProcSample {
-    double cpu_s = 0;          ///< user + system, all threads
-    std::uint64_t rss_kb = 0;  ///< VmRSS
-    std::uint64_t hwm_kb = 0;  ///< VmHWM, the peak RSS
+    double cpu_s = 0;         ///< user + system, all threads
+    std::uint64_t rss_kb = 0; ///< VmRSS
+    std::uint64_t hwm_kb = 0; ///< VmHWM, the peak RSS
 };
 
 /// Samples `pid`; nothing when it is gone.

@@ -96,9 +96,9 @@ void collect(std::vector<Pending>& pending, int wait_ms, PublishStats& stats)
             pending[i].fd = -1;
         }
     }
-    pending.erase(std::remove_if(pending.begin(), pending.end(),
-                                 [](const Pending& p) { return p.fd < 0; }),
-                  pending.end());
+    pending.erase(
+        std::remove_if(pending.begin(), pending.end(), [](const Pending& p) { return p.fd < 0; }),
+        pending.end());
 }
 
 int ms_until(std::int64_t when_ns)
@@ -115,8 +115,7 @@ std::string publication_data(std::uint32_t index, std::int64_t sent_ns, std::siz
     return data_object(index, sent_ns, size > bare ? size - bare : 0).dump();
 }
 
-PublishStats publish_all(const PublishPlan& plan,
-                         const std::function<void(std::size_t)>& progress)
+PublishStats publish_all(const PublishPlan& plan, const std::function<void(std::size_t)>& progress)
 {
     PublishStats stats;
     std::vector<Pending> pending;
@@ -150,8 +149,7 @@ PublishStats publish_all(const PublishPlan& plan,
     }
     progress(plan.count);
 
-    const std::int64_t deadline =
-        now_ns() + static_cast<std::int64_t>(plan.answer_timeout_s * 1e9);
+    const std::int64_t deadline = now_ns() + static_cast<std::int64_t>(plan.answer_timeout_s * 1e9);
     while (!pending.empty() && now_ns() < deadline) {
         collect(pending, ms_until(deadline), stats);
     }

@@ -118,8 +118,9 @@ std::string to_table(const std::vector<RunReport>& reports)
             out += fmt::format("    {} N={}: {}\n", to_string(r.target), r.clients, r.error);
         }
     }
-    out += "latencies in ms; last* = per-publication time to the last device; "
-           "srv/gen us = CPU microseconds per delivery (server / load generator)\n";
+    out +=
+        "latencies in ms; last* = per-publication time to the last device; "
+        "srv/gen us = CPU microseconds per delivery (server / load generator)\n";
     return out;
 }
 

@@ -31,28 +31,28 @@ struct RunReport {
     std::size_t size = 0;
     double rate = 0;
     unsigned workers = 0;
-    std::string error;            ///< why the run could not finish, or empty
+    std::string error; ///< why the run could not finish, or empty
 
     std::uint64_t subscribed = 0;
     std::uint64_t failed = 0;
     std::uint64_t dropped = 0;
-    std::uint64_t expected = 0;   ///< clients x publications
+    std::uint64_t expected = 0; ///< clients x publications
     std::uint64_t delivered = 0;
     std::size_t published_ok = 0;
     std::size_t published_failed = 0;
-    double publish_span_s = 0;    ///< first to last publication
-    double fanout_s = 0;          ///< first publication to the last delivery
+    double publish_span_s = 0; ///< first to last publication
+    double fanout_s = 0;       ///< first publication to the last delivery
 
-    Spread latency;               ///< per delivery
-    Spread last_device;           ///< per publication: its slowest delivery
-    double connect_s = 0;         ///< until all clients subscribed
+    Spread latency;       ///< per delivery
+    Spread last_device;   ///< per publication: its slowest delivery
+    double connect_s = 0; ///< until all clients subscribed
 
-    double server_cpu_s = 0;      ///< while publishing
+    double server_cpu_s = 0; ///< while publishing
     double server_connect_cpu_s = 0;
     std::uint64_t server_rss_before_kb = 0;
     std::uint64_t server_rss_idle_kb = 0; ///< all clients subscribed, idle
     std::uint64_t server_peak_rss_kb = 0;
-    double loadgen_cpu_s = 0;     ///< workers and publisher, while publishing
+    double loadgen_cpu_s = 0; ///< workers and publisher, while publishing
     double loadgen_total_cpu_s = 0;
 
     /// True when every expected publication reached every client.

@@ -26,8 +26,8 @@ constexpr int first_source_octet = 10; // workers bind to 127.0.0.10, .11, ...
 // One forked worker and the coordinator's ends of its pipes.
 struct WorkerHandle {
     pid_t pid = -1;
-    int up_fd = -1;    // its progress lines
-    int down_fd = -1;  // our "STOP"
+    int up_fd = -1;   // its progress lines
+    int down_fd = -1; // our "STOP"
     std::string result_path;
     std::string buffer;
     std::uint64_t subscribed = 0;
@@ -39,7 +39,12 @@ struct WorkerHandle {
 std::vector<std::string> server_command(const RunOptions& o)
 {
     if (o.target == Target::herald) {
-        return {o.server_bin, "--port", "0", "--api-key", o.api_key, "--threads",
+        return {o.server_bin,
+                "--port",
+                "0",
+                "--api-key",
+                o.api_key,
+                "--threads",
                 std::to_string(o.server_threads)};
     }
     const std::string script = o.target == Target::ws ? "ws_server.mjs" : "socketio_server.mjs";
@@ -61,7 +66,9 @@ std::string temp_path(unsigned index)
     return fmt::format("{}/herald-bench-{}-{}.bin", dir ? dir : "/tmp", getpid(), index);
 }
 
-WorkerHandle start_worker(const RunOptions& o, std::uint16_t port, unsigned index,
+WorkerHandle start_worker(const RunOptions& o,
+                          std::uint16_t port,
+                          unsigned index,
                           std::size_t clients)
 {
     int up[2];
@@ -128,7 +135,9 @@ void read_lines(WorkerHandle& w)
 // Waits until `until(worker)` holds for every worker, or `deadline_ns`;
 // `tick()` runs after every wake-up.
 template <class Until, class Tick>
-bool wait_workers(std::vector<WorkerHandle>& workers, std::int64_t deadline_ns, Until until,
+bool wait_workers(std::vector<WorkerHandle>& workers,
+                  std::int64_t deadline_ns,
+                  Until until,
                   Tick tick)
 {
     for (;;) {
@@ -170,8 +179,10 @@ private:
     void publish();
     void drain();
     void collect();
-    void merge(const WorkerResult& r, std::vector<std::int64_t>& latencies,
-               std::vector<std::int64_t>& last, std::vector<std::uint32_t>& counts);
+    void merge(const WorkerResult& r,
+               std::vector<std::int64_t>& latencies,
+               std::vector<std::int64_t>& last,
+               std::vector<std::uint32_t>& counts);
     void stop_workers();
 
     const RunOptions& o_;
@@ -339,8 +350,10 @@ void Run::collect()
     r_.last_device = spread_ms(reached);
 }
 
-void Run::merge(const WorkerResult& r, std::vector<std::int64_t>& latencies,
-                std::vector<std::int64_t>& last, std::vector<std::uint32_t>& counts)
+void Run::merge(const WorkerResult& r,
+                std::vector<std::int64_t>& latencies,
+                std::vector<std::int64_t>& last,
+                std::vector<std::uint32_t>& counts)
 {
     r_.subscribed += r.subscribed;
     r_.failed += r.failed;

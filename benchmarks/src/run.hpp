@@ -20,17 +20,17 @@ struct RunOptions {
     std::size_t publications = 100;
     std::size_t size = 500;
     double rate = 10;
-    unsigned workers = 0;           ///< 0: one per clients_per_worker
+    unsigned workers = 0; ///< 0: one per clients_per_worker
     std::size_t clients_per_worker = 5000;
     std::size_t max_in_flight = 256; ///< handshakes per worker at once
     double connect_timeout_s = 120;
-    double drain_timeout_s = 10;    ///< after the last publication
-    unsigned server_threads = 0;    ///< herald's I/O threads; 0: one per core
-    std::string server_bin;         ///< herald-bench-server
+    double drain_timeout_s = 10; ///< after the last publication
+    unsigned server_threads = 0; ///< herald's I/O threads; 0: one per core
+    std::string server_bin;      ///< herald-bench-server
     std::string node = "node";
-    std::string peers_dir;          ///< benchmarks/peers
+    std::string peers_dir; ///< benchmarks/peers
     std::string api_key = "bench-key";
-    bool progress = true;           ///< a progress line on stderr
+    bool progress = true; ///< a progress line on stderr
 };
 
 /// Runs once; never throws: a failure is in the report's `error`.

@@ -97,6 +97,7 @@ struct Config : ws::config::asio_client {
         using socket_type = ws::transport::asio::basic_socket::endpoint;
         static const bool enable_multithreading = false;
     };
+
     using transport_type = BoundTransport<transport_config>;
 
     static const bool enable_multithreading = false;
@@ -271,8 +272,7 @@ void Worker::delivered(std::uint32_t index, std::int64_t sent_ns)
     result_.pub_last_ns[index] = std::max(result_.pub_last_ns[index], latency);
     ++result_.pub_count[index];
     ++result_.received;
-    if (result_.received == result_.subscribed * spec_.publications &&
-        phase_ == Phase::waiting) {
+    if (result_.received == result_.subscribed * spec_.publications && phase_ == Phase::waiting) {
         finish();
     }
 }
@@ -342,8 +342,8 @@ bool Worker::stop_requested()
 
 void Worker::report(char kind)
 {
-    const std::string line = std::string(1, kind) + ' ' + std::to_string(result_.subscribed) +
-                             ' ' + std::to_string(result_.failed) + '\n';
+    const std::string line = std::string(1, kind) + ' ' + std::to_string(result_.subscribed) + ' ' +
+                             std::to_string(result_.failed) + '\n';
     if (line == reported_) {
         return;
     }
