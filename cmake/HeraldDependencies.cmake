@@ -34,3 +34,31 @@ if(HERALD_WITH_WEBSOCKETPP)
             $<BUILD_INTERFACE:Threads::Threads>)
     endif()
 endif()
+
+if(HERALD_WITH_REDIS)
+    include(${CMAKE_CURRENT_LIST_DIR}/heraldHiredis.cmake)
+    find_path(HERALD_REDIS_ASIO_INCLUDE_DIR asio.hpp HINTS ${HERALD_ASIO_INCLUDE_DIR})
+    find_path(HERALD_MSGPACK_INCLUDE_DIR msgpack.hpp)
+    if(NOT TARGET hiredis::hiredis OR NOT HERALD_REDIS_ASIO_INCLUDE_DIR
+            OR NOT HERALD_MSGPACK_INCLUDE_DIR)
+        message(FATAL_ERROR
+            "herald: the Redis broker needs hiredis, standalone Asio and msgpack-c "
+            "(Debian: libhiredis-dev libasio-dev libmsgpack-cxx-dev). "
+            "Set HERALD_WITH_REDIS=OFF to build without it.")
+    endif()
+
+    # Build-only like herald_detail_websocketpp. msgpack-c is used without its
+    # CMake package, whose Debian build insists on Boost; herald needs none.
+    if(NOT TARGET herald_detail_redis)
+        add_library(herald_detail_redis INTERFACE)
+        add_library(herald::detail_redis ALIAS herald_detail_redis)
+        target_include_directories(herald_detail_redis SYSTEM INTERFACE
+            $<BUILD_INTERFACE:${HERALD_REDIS_ASIO_INCLUDE_DIR}>
+            $<BUILD_INTERFACE:${HERALD_MSGPACK_INCLUDE_DIR}>)
+        target_compile_definitions(herald_detail_redis INTERFACE
+            $<BUILD_INTERFACE:ASIO_STANDALONE>
+            $<BUILD_INTERFACE:MSGPACK_NO_BOOST>)
+        target_link_libraries(herald_detail_redis INTERFACE
+            $<BUILD_INTERFACE:Threads::Threads>)
+    endif()
+endif()

@@ -20,11 +20,18 @@ set(_herald_exported_INSTALL herald_core)
 if(HERALD_WITH_WEBSOCKETPP)
     list(APPEND _herald_exported_INSTALL herald_websocket)
 endif()
+if(HERALD_WITH_REDIS)
+    list(APPEND _herald_exported_INSTALL herald_redis)
+endif()
 list(APPEND _herald_exported_INSTALL herald_all)
 set(_herald_exported_BUILD ${_herald_exported_INSTALL})
 if(TARGET herald_detail_websocketpp)
     set_target_properties(herald_detail_websocketpp PROPERTIES EXPORT_NAME detail_websocketpp)
     list(APPEND _herald_exported_BUILD herald_detail_websocketpp)
+endif()
+if(TARGET herald_detail_redis)
+    set_target_properties(herald_detail_redis PROPERTIES EXPORT_NAME detail_redis)
+    list(APPEND _herald_exported_BUILD herald_detail_redis)
 endif()
 
 # Every imported target a herald library may link, with the find_dependency()
@@ -42,6 +49,18 @@ set(_herald_find_fmt::fmt "fmt CONFIG")
 set(_herald_pc_fmt::fmt "fmt")
 set(_herald_find_nlohmann_json::nlohmann_json "nlohmann_json CONFIG")
 set(_herald_pc_nlohmann_json::nlohmann_json "nlohmann_json")
+# hiredis has no find_package() everywhere (Debian 0.14 ships variables
+# only): the config includes herald's own shim, installed next to it.
+string(CONCAT _herald_code_hiredis::hiredis
+    "include(\"\${CMAKE_CURRENT_LIST_DIR}/heraldHiredis.cmake\")\n"
+    "if(NOT TARGET hiredis::hiredis)\n"
+    "    set(herald_FOUND FALSE)\n"
+    "    set(herald_NOT_FOUND_MESSAGE \"herald::redis needs hiredis \"\n"
+    "        \"(a hiredis CMake package or the pkg-config module hiredis)\")\n"
+    "    return()\n"
+    "endif()")
+set(_herald_find_hiredis::hiredis "")
+set(_herald_pc_hiredis::hiredis "hiredis")
 
 # Sets `out_var` to the imported targets that `target`'s link interface names
 # in the export `mode` (INSTALL or BUILD), and `out_plain` to plain library
@@ -116,7 +135,11 @@ function(_herald_config_dependencies mode out_var)
     list(REMOVE_DUPLICATES all)
     set(code "")
     foreach(dep IN LISTS all)
-        string(APPEND code "find_dependency(${_herald_find_${dep}})\n")
+        if(DEFINED _herald_code_${dep})
+            string(APPEND code "${_herald_code_${dep}}\n")
+        else()
+            string(APPEND code "find_dependency(${_herald_find_${dep}})\n")
+        endif()
     endforeach()
     set(${out_var} "${code}" PARENT_SCOPE)
 endfunction()
@@ -171,6 +194,7 @@ configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/heraldConfig.cmake.in
 install(FILES
     "${_herald_staging}/heraldConfig.cmake"
     "${PROJECT_BINARY_DIR}/heraldConfigVersion.cmake"
+    "${PROJECT_SOURCE_DIR}/cmake/heraldHiredis.cmake"
     DESTINATION "${_herald_cmakedir}")
 
 # The build tree as a package: -Dherald_DIR=<this build directory>.
@@ -179,6 +203,8 @@ configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/heraldConfig.cmake.in
     "${PROJECT_BINARY_DIR}/heraldConfig.cmake"
     INSTALL_DESTINATION "${PROJECT_BINARY_DIR}"
     INSTALL_PREFIX "${PROJECT_BINARY_DIR}")
+configure_file("${PROJECT_SOURCE_DIR}/cmake/heraldHiredis.cmake"
+    "${PROJECT_BINARY_DIR}/heraldHiredis.cmake" COPYONLY)
 export(TARGETS ${_herald_exported_BUILD}
     NAMESPACE herald::
     FILE "${PROJECT_BINARY_DIR}/heraldTargets.cmake")

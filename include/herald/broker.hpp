@@ -3,6 +3,7 @@
 #pragma once
 
 #include <herald/history.hpp>
+#include <herald/log.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -76,6 +77,14 @@ public:
     /// of its channels stands and sends subscribers that fell behind back
     /// to recovery.
     virtual void on_feed_restored() {}
+
+    /// Where the broker logs what happens to it (lost connections,
+    /// reconnections). The default drops every record.
+    virtual const Logger& logger() const noexcept
+    {
+        static const Logger none;
+        return none;
+    }
 };
 
 /// The engine that orders publications, keeps history and presence, and

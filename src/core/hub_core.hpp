@@ -62,7 +62,7 @@ public:
     bool is_shut_down() const noexcept { return shut_down_.load(); }
 
     const HubOptions& options() const noexcept { return options_; }
-    const Logger& logger() const noexcept { return logger_; }
+    const Logger& logger() const noexcept override { return logger_; }
     Broker& broker() noexcept { return *broker_; }
 
     /// The options of `channel`'s namespace; null with `ec` set when the name

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#include "link.hpp"
+
+#include "asio_adapter.hpp"
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+
+namespace herald::redis {
+namespace {
+
+Link* owner(const redisAsyncContext* ac)
+{
+    return static_cast<Link*>(ac->data);
+}
+
+std::string error_text(const redisAsyncContext* ac, const char* fallback)
+{
+    return ac->errstr != nullptr && ac->errstr[0] != '\0' ? std::string(ac->errstr) : fallback;
+}
+
+// hiredis's binary-safe form of a command.
+struct Argv {
+    explicit Argv(const std::vector<std::string>& args)
+    {
+        pointers.reserve(args.size());
+        lengths.reserve(args.size());
+        for (const auto& arg : args) {
+            pointers.push_back(arg.data());
+            lengths.push_back(arg.size());
+        }
+    }
+
+    int count() const { return static_cast<int>(pointers.size()); }
+
+    std::vector<const char*> pointers;
+    std::vector<std::size_t> lengths;
+};
+
+} // namespace
+
+Link::Link(asio::io_context& io, const RedisBrokerOptions& options, Events events)
+    : io_(io),
+      options_(options),
+      events_(std::move(events)),
+      delay_(options.reconnect_min),
+      retry_(io),
+      deadline_(io)
+{
+}
+
+Link::~Link()
+{
+    close();
+}
+
+void Link::open()
+{
+    if (open_) {
+        return;
+    }
+    open_ = true;
+    failures_ = 0;
+    delay_ = options_.reconnect_min;
+    attempt();
+}
+
+void Link::close()
+{
+    open_ = false;
+    retry_.cancel();
+    abandon();
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& [args, handler] : waiting) {
+        handler(nullptr);
+    }
+}
+
+void Link::attempt()
+{
+    if (!open_ || ac_ != nullptr) {
+        return;
+    }
+
+    redisAsyncContext* ac = redisAsyncConnect(options_.host.c_str(), options_.port);
+    if (ac == nullptr || ac->err != 0) {
+        std::string why = ac != nullptr ? error_text(ac, "cannot connect") : "out of memory";
+        if (ac != nullptr) {
+            redisAsyncFree(ac);
+        }
+        failed(why, false);
+        return;
+    }
+
+    try {
+        attach(ac, io_);
+    } catch (const std::exception& e) {
+        redisAsyncFree(ac);
+        failed(e.what(), false);
+        return;
+    }
+    ac->data = this;
+    ac_ = ac;
+    redisAsyncSetDisconnectCallback(ac, &Link::on_disconnect);
+    redisAsyncSetConnectCallback(ac, &Link::on_connect);
+
+    // hiredis 0.14 has no connect timeout of its own.
+    deadline_.expires_after(options_.connect_timeout);
+    deadline_.async_wait([this, ac](const asio::error_code& ec) {
+        if (!ec && ac_ == ac && !up_) {
+            abandon();
+            failed("connect timed out", false);
+        }
+    });
+}
+
+void Link::on_connect(const redisAsyncContext* ac, int status)
+{
+    Link* link = owner(ac);
+    if (link->ac_ != ac) {
+        return;
+    }
+    if (status != REDIS_OK) {
+        // hiredis frees the context when this returns.
+        link->ac_ = nullptr;
+        link->deadline_.cancel();
+        link->failed(error_text(ac, "cannot connect"), false);
+        return;
+    }
+    link->connected();
+}
+
+void Link::on_disconnect(const redisAsyncContext* ac, int status)
+{
+    Link* link = owner(ac);
+    if (link->ac_ != ac) {
+        return;
+    }
+    link->ac_ = nullptr;
+    bool was_up = link->up_;
+    link->up_ = false;
+    link->failed(status == REDIS_OK ? "connection closed" : error_text(ac, "connection lost"),
+                 was_up);
+}
+
+void Link::connected()
+{
+    deadline_.cancel();
+    up_ = true;
+    failures_ = 0;
+    delay_ = options_.reconnect_min;
+    if (events_.up) {
+        events_.up();
+    }
+
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& [args, handler] : waiting) {
+        send(args, std::move(handler));
+    }
+}
+
+void Link::failed(const std::string& why, bool was_up)
+{
+    up_ = false;
+    ++failures_;
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& [args, handler] : waiting) {
+        handler(nullptr);
+    }
+    if (events_.down) {
+        events_.down(why, was_up, failures_);
+    }
+    if (!open_) {
+        return;
+    }
+
+    // A connection that was up is retried soon; repeated failures back off.
+    auto wait = was_up ? options_.reconnect_min : delay_;
+    delay_ = std::min(delay_ * 2, options_.reconnect_max);
+    retry_.expires_after(wait);
+    retry_.async_wait([this](const asio::error_code& ec) {
+        if (!ec) {
+            attempt();
+        }
+    });
+}
+
+// Frees the context without reporting: the caller decides what follows.
+void Link::abandon()
+{
+    deadline_.cancel();
+    redisAsyncContext* ac = ac_;
+    ac_ = nullptr;
+    up_ = false;
+    if (ac != nullptr) {
+        redisAsyncFree(ac);
+    }
+}
+
+void Link::command(std::vector<std::string> args, ReplyHandler handler)
+{
+    if (up_) {
+        send(args, std::move(handler));
+    } else if (ac_ != nullptr) {
+        waiting_.emplace_back(std::move(args), std::move(handler));
+    } else {
+        handler(nullptr);
+    }
+}
+
+void Link::send(const std::vector<std::string>& args, ReplyHandler handler)
+{
+    Argv argv(args);
+    auto held = std::make_unique<ReplyHandler>(std::move(handler));
+    int rc = ac_ == nullptr ? REDIS_ERR
+                            : redisAsyncCommandArgv(ac_, &Link::on_reply, held.get(),
+                                                    argv.count(), argv.pointers.data(),
+                                                    argv.lengths.data());
+    if (rc != REDIS_OK) {
+        (*held)(nullptr);
+        return;
+    }
+    held.release();
+}
+
+bool Link::subscription(const std::vector<std::string>& args)
+{
+    if (!up_) {
+        return false;
+    }
+
+    // hiredis keeps this callback per channel and calls it for every reply
+    // and message of the channel, so its data is the link itself.
+    Argv argv(args);
+    return redisAsyncCommandArgv(ac_, &Link::on_push, this, argv.count(),
+                                 argv.pointers.data(), argv.lengths.data()) == REDIS_OK;
+}
+
+void Link::on_reply(redisAsyncContext*, void* reply, void* privdata)
+{
+    std::unique_ptr<ReplyHandler> handler(static_cast<ReplyHandler*>(privdata));
+    (*handler)(static_cast<const redisReply*>(reply));
+}
+
+void Link::on_push(redisAsyncContext* ac, void* reply, void*)
+{
+    Link* link = owner(ac);
+    // Null when the context is freed: on_disconnect reports that.
+    if (reply != nullptr && link->ac_ == ac && link->events_.push) {
+        link->events_.push(static_cast<const redisReply*>(reply));
+    }
+}
+
+} // namespace herald::redis
