@@ -229,6 +229,7 @@ private:
         };
     }
 
+    void load_scripts();
     void eval(const redis::Script& script,
               std::vector<std::string> keys,
               std::vector<std::string> args,
@@ -267,6 +268,7 @@ RedisBroker::Impl::Impl(RedisBrokerOptions o)
                 {[this] {
                      log(LogLevel::info, fmt::format("connected to redis {}:{}", options.host,
                                                      options.port));
+                     load_scripts();
                      refresh_presence();
                  },
                  [this](const std::string& why, bool was_up, unsigned attempt) {
@@ -346,6 +348,18 @@ std::error_code RedisBroker::Impl::check(const redisReply* r, std::string_view w
     return {};
 }
 
+// Ahead of every command of a new connection. Were the first EVALSHAs to
+// meet NOSCRIPT, their EVAL retries would run after EVALSHAs sent later,
+// and pipelined publishes would take offsets out of call order.
+void RedisBroker::Impl::load_scripts()
+{
+    for (const auto* script : {&redis::publish_script(), &redis::history_script(),
+                               &redis::presence_add_script(), &redis::presence_get_script()}) {
+        commands_.command({"SCRIPT", "LOAD", std::string(script->source)},
+                          [this](const redisReply* r) { check(r, "a script"); });
+    }
+}
+
 void RedisBroker::Impl::eval(const redis::Script& script,
                              std::vector<std::string> keys,
                              std::vector<std::string> args,
@@ -359,8 +373,9 @@ void RedisBroker::Impl::eval(const redis::Script& script,
     std::move(keys.begin(), keys.end(), std::back_inserter(*command));
     std::move(args.begin(), args.end(), std::back_inserter(*command));
 
-    // A Redis that restarted (or flushed its scripts) forgot the script:
-    // send it whole once, which also caches it again.
+    // A Redis that flushed its scripts since the connection was made
+    // (SCRIPT FLUSH) answers NOSCRIPT: send the script whole, which also
+    // caches it again.
     commands_.command(*command, [this, &script, command, handler](const redisReply* r) {
         if (!is_noscript(r)) {
             handler(r);

@@ -6,6 +6,7 @@
 #include <herald/redis_broker.hpp>
 
 #include "catch.hpp"
+#include "scripts.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -222,6 +223,20 @@ TEST_CASE("history reads the Redis stream", "[history]")
     REQUIRE_FALSE(e4);
     CHECK(top.publications.empty());
     CHECK(top.top.offset == 8);
+}
+
+TEST_CASE("a flushed script cache is refilled with EVAL", "[history]")
+{
+    RedisServer server;
+    Cluster c(server);
+    REQUIRE_FALSE(publish(c.a, "scores", numbered(1)).first);
+
+    server.command({"SCRIPT", "FLUSH"});
+    CHECK(server.command({"SCRIPT", "EXISTS", redis::publish_script().sha1}) == "0");
+    auto [ec, r] = publish(c.a, "scores", numbered(2));
+    REQUIRE_FALSE(ec);
+    CHECK(r.position.offset == 2);
+    CHECK(server.command({"SCRIPT", "EXISTS", redis::publish_script().sha1}) == "1");
 }
 
 TEST_CASE("a lost stream starts a new epoch", "[history]")

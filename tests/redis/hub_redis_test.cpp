@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#include "helpers.hpp"
+
+#include <herald/hub.hpp>
+#include <herald/session.hpp>
+
+#include "catch.hpp"
+#include "fake_connection.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+using namespace herald;
+using namespace herald::test;
+using nlohmann::json;
+
+namespace {
+
+HubOptions hub_options()
+{
+    HubOptions o;
+    ChannelOptions rec;
+    rec.history_size = 100;
+    rec.history_ttl = 300s;
+    rec.recovery = true;
+    rec.presence = true;
+    o.namespaces["rec"] = rec;
+    return o;
+}
+
+// A client of one hub; replies come on the broker's thread, so every
+// read waits for them.
+struct Client {
+    explicit Client(Hub& hub)
+        : conn(std::make_shared<FakeConnection>()), session(hub.accept(conn))
+    {
+        REQUIRE(session);
+        session->receive(R"({"connect":{"name":"test"},"id":1})");
+        reply(1);
+    }
+
+    json reply(std::uint32_t id) const
+    {
+        json out;
+        bool found = wait_until([&] {
+            for (const auto& m : conn->messages()) {
+                if (m.value("id", 0u) == id) {
+                    out = m;
+                    return true;
+                }
+            }
+            return false;
+        });
+        REQUIRE(found);
+        return out;
+    }
+
+    json subscribe(const std::string& channel, std::uint32_t id, const std::string& extra = "")
+    {
+        session->receive(R"({"subscribe":{"channel":")" + channel + "\"" + extra +
+                         R"(},"id":)" + std::to_string(id) + "}");
+        return reply(id)["subscribe"];
+    }
+
+    std::vector<std::uint64_t> offsets(const std::string& channel) const
+    {
+        std::vector<std::uint64_t> out;
+        for (const auto& m : conn->messages()) {
+            if (m.contains("push") && m["push"].value("channel", "") == channel &&
+                m["push"].contains("pub")) {
+                out.push_back(m["push"]["pub"].value("offset", std::uint64_t{0}));
+            }
+        }
+        return out;
+    }
+
+    bool told_insufficient_state(const std::string& channel) const
+    {
+        for (const auto& m : conn->messages()) {
+            if (m.contains("push") && m["push"].value("channel", "") == channel &&
+                m["push"].contains("unsubscribe") &&
+                m["push"]["unsubscribe"].value("code", 0) == 2500) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    template <class Predicate>
+    static bool wait_until(Predicate done)
+    {
+        auto deadline = std::chrono::steady_clock::now() + call_timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (done()) {
+                return true;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return done();
+    }
+
+    std::shared_ptr<FakeConnection> conn;
+    std::shared_ptr<Session> session;
+};
+
+std::vector<std::uint64_t> range(std::uint64_t from, std::uint64_t to)
+{
+    std::vector<std::uint64_t> out;
+    for (auto i = from; i <= to; ++i) {
+        out.push_back(i);
+    }
+    return out;
+}
+
+std::shared_ptr<RedisBroker> broker_for(const RedisServer& server,
+                                        std::chrono::milliseconds reconnect = 50ms)
+{
+    auto o = options_for(server);
+    o.reconnect_min = reconnect;
+    o.reconnect_max = std::max(reconnect, o.reconnect_max);
+    return std::make_shared<RedisBroker>(o);
+}
+
+} // namespace
+
+TEST_CASE("hubs on one Redis: published on one, received and recovered on another",
+          "[hub]")
+{
+    RedisServer server;
+    Hub one(hub_options(), broker_for(server));
+    Hub two(hub_options(), broker_for(server));
+
+    Client watcher(two);
+    auto sub = watcher.subscribe("rec:game", 2);
+    std::string epoch = sub["epoch"];
+    for (int i = 0; i < 5; ++i) {
+        CHECK(one.publish("rec:game", "{\"goal\":" + std::to_string(i) + "}").position.epoch ==
+              epoch);
+    }
+    REQUIRE(Client::wait_until([&] { return watcher.offsets("rec:game").size() == 5; }));
+    CHECK(watcher.offsets("rec:game") == range(1, 5));
+    CHECK(two.presence_stats("rec:game").num_clients == 1);
+    CHECK(one.presence_stats("rec:game").num_clients == 1);
+
+    // The client's node goes away; it comes back on the other node and
+    // recovers from Redis what it missed.
+    watcher.session->closed();
+    for (int i = 5; i < 8; ++i) {
+        two.publish("rec:game", "{\"goal\":" + std::to_string(i) + "}");
+    }
+    Client back(one);
+    auto rec = back.subscribe("rec:game", 2,
+                              R"(,"recover":true,"offset":5,"epoch":")" + epoch + "\"");
+    CHECK(rec["recovered"] == true);
+    std::vector<std::uint64_t> got;
+    for (const auto& p : rec["publications"]) {
+        got.push_back(p["offset"]);
+    }
+    CHECK(got == range(6, 8));
+
+    two.publish("rec:game", "{}");
+    REQUIRE(Client::wait_until([&] { return back.offsets("rec:game").size() == 1; }));
+    CHECK(back.offsets("rec:game") == std::vector<std::uint64_t>{9});
+}
+
+TEST_CASE("after a PUB/SUB outage, a subscriber that missed something recovers", "[hub]")
+{
+    RedisServer server;
+    // The slow reconnection leaves room to publish while the feed is down.
+    Hub one(hub_options(), broker_for(server));
+    Hub two(hub_options(), broker_for(server, 500ms));
+
+    Client behind(two);
+    Client current(two);
+    behind.subscribe("rec:f", 2);
+    current.subscribe("rec:q", 2);
+    one.publish("rec:f", "{}");
+    REQUIRE(Client::wait_until([&] { return behind.offsets("rec:f").size() == 1; }));
+
+    server.command({"CLIENT", "KILL", "TYPE", "pubsub"});
+    one.publish("rec:f", "{}");
+
+    CHECK(Client::wait_until([&] { return behind.told_insufficient_state("rec:f"); }));
+    CHECK(Client::wait_until([&] { return behind.session->channels().empty(); }));
+    CHECK_FALSE(current.told_insufficient_state("rec:q"));
+    CHECK(current.session->channels().size() == 1);
+}
+
+TEST_CASE("a publish while Redis is down is refused, not dropped", "[hub]")
+{
+    RedisServer server;
+    Hub hub(hub_options(), broker_for(server));
+    REQUIRE(hub.publish("rec:x", "{}").position.offset == 1);
+
+    server.stop();
+    std::error_code ec;
+    hub.publish("rec:x", "{}", ec);
+    CHECK(ec == errc::broker_unavailable);
+    CHECK_THROWS_AS(hub.publish("rec:x", "{}"), std::system_error);
+
+    server.start();
+    REQUIRE(Client::wait_until([&] {
+        std::error_code e;
+        hub.publish("rec:x", "{}", e);
+        return !e;
+    }));
+}
