@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -37,7 +38,10 @@ constexpr const char* usage =
     "  --publications M        publications per run (default 100)\n"
     "  --size S                bytes of each publication's data (default 500)\n"
     "  --rate R                publications per second (default 10)\n"
-    "  --compare               herald,ws,socketio at 1000,5000,10000,19000 clients\n"
+    "  --compare               herald,ws,socketio at 1000,5000,10000,19000 clients,\n"
+    "                          with --offered-load 10000\n"
+    "  --offered-load D        cap R at D/N deliveries per second, and M at 30 s\n"
+    "                          of publications (at least 20)\n"
     "  --workers W             client processes (default: one per 5000 clients)\n"
     "  --in-flight K           handshakes under way per worker (default 256)\n"
     "  --connect-timeout SEC   to connect and subscribe all (default 120)\n"
@@ -58,8 +62,14 @@ struct Args {
     std::vector<Target> targets{Target::herald};
     std::vector<std::size_t> clients{1000};
     bool skip_missing_peers = false;
+    double offered_load = 0; // deliveries per second; 0: R as given
     std::string json_path;
 };
+
+// Seconds of publications a run under --offered-load lasts, and the
+// fewest publications it makes.
+constexpr double offered_span_s = 30;
+constexpr std::size_t offered_min_publications = 20;
 
 template <class Number>
 Number number(std::string_view flag, std::string_view text)
@@ -111,6 +121,7 @@ bool apply_switch(Args& a, std::string_view flag)
     if (flag == "--compare") {
         a.targets = {Target::herald, Target::ws, Target::socketio};
         a.clients = {1000, 5000, 10000, 19000};
+        a.offered_load = 10000;
     } else if (flag == "--skip-missing-peers") {
         a.skip_missing_peers = true;
     } else if (flag == "--no-progress") {
@@ -150,6 +161,8 @@ void apply_flag(Args& a, std::string_view flag, std::string_view value)
         r.node = value;
     } else if (flag == "--peers-dir") {
         r.peers_dir = value;
+    } else if (flag == "--offered-load") {
+        a.offered_load = number<double>(flag, value);
     } else if (flag == "--json") {
         a.json_path = value;
     } else {
@@ -209,6 +222,22 @@ void write_json(const std::string& path, const nlohmann::json& out)
     }
 }
 
+// Past about 10,000 deliveries per second every server here saturates the
+// two cores, and latency then measures the backlog, not the fan-out.
+RunOptions run_options(const Args& a, Target target, std::size_t clients)
+{
+    RunOptions options = a.run;
+    options.target = target;
+    options.clients = clients;
+    if (a.offered_load > 0 && clients > 0) {
+        options.rate = std::min(options.rate, a.offered_load / static_cast<double>(clients));
+        const auto span = static_cast<std::size_t>(options.rate * offered_span_s + 0.5);
+        options.publications =
+            std::min(options.publications, std::max(offered_min_publications, span));
+    }
+    return options;
+}
+
 int run(const Args& a)
 {
     std::vector<bench::RunReport> reports;
@@ -224,9 +253,7 @@ int run(const Args& a)
                 skipped = true;
                 continue;
             }
-            RunOptions options = a.run;
-            options.target = target;
-            options.clients = clients;
+            RunOptions options = run_options(a, target, clients);
             reports.push_back(bench::run_once(options));
             out.push_back(bench::to_json(reports.back()));
         }

@@ -99,19 +99,21 @@ json to_json(const RunReport& r)
 std::string to_table(const std::vector<RunReport>& reports)
 {
     std::string out = fmt::format(
-        "{:<8} {:>6} {:>5} {:>5} {:>9} | {:>7} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} | "
+        "{:<8} {:>6} {:>4} {:>5} {:>5} {:>9} | {:>7} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} | "
         "{:>6} | {:>6} {:>6} {:>6} {:>6}\n",
-        "target", "N", "S", "R", "delivered", "p50", "p95", "p99", "p99.9", "max", "last50",
+        "target", "N", "M", "S", "R", "delivered", "p50", "p95", "p99", "p99.9", "max", "last50",
         "last99", "lastmax", "conn s", "srv us", "gen us", "KB/con", "RSS MB");
     for (const auto& r : reports) {
         const double ratio =
             r.expected == 0 ? 0 : 100.0 * static_cast<double>(r.delivered) / r.expected;
         out += fmt::format(
-            "{:<8} {:>6} {:>5} {:>5} {:>8.2f}% | {:>7.2f} {:>7.2f} {:>7.2f} {:>7.2f} {:>7.2f} | "
+            "{:<8} {:>6} {:>4} {:>5} {:>5.3g} {:>8.2f}% | {:>7.2f} {:>7.2f} {:>7.2f} {:>7.2f} "
+            "{:>7.2f} | "
             "{:>7.2f} {:>7.2f} {:>7.2f} | {:>6.1f} | {:>6.2f} {:>6.2f} {:>6.1f} {:>6.1f}\n",
-            to_string(r.target), r.clients, r.size, r.rate, ratio, r.latency.p50, r.latency.p95,
-            r.latency.p99, r.latency.p999, r.latency.max, r.last_device.p50, r.last_device.p99,
-            r.last_device.max, r.connect_s, per_delivery_us(r.server_cpu_s, r.delivered),
+            to_string(r.target), r.clients, r.publications, r.size, r.rate, ratio, r.latency.p50,
+            r.latency.p95, r.latency.p99, r.latency.p999, r.latency.max, r.last_device.p50,
+            r.last_device.p99, r.last_device.max, r.connect_s,
+            per_delivery_us(r.server_cpu_s, r.delivered),
             per_delivery_us(r.loadgen_cpu_s, r.delivered), rss_per_connection_kb(r),
             static_cast<double>(r.server_peak_rss_kb) / 1024.0);
         if (!r.error.empty()) {
