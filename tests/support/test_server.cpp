@@ -7,6 +7,9 @@
 
 #include <herald/herald.hpp>
 #include <herald/websocket.hpp>
+#ifdef HERALD_TEST_SERVER_REDIS
+#include <herald/redis_broker.hpp>
+#endif
 
 #include <pthread.h>
 
@@ -31,7 +34,7 @@ constexpr const char* usage =
     "usage: herald-test-server [--port N] [--token-secret S] [--api-key K]\n"
     "    [--ping-interval SEC] [--pong-timeout SEC] [--stale-timeout SEC]\n"
     "    [--client-queue-max-bytes N] [--channel-limit N] [--threads N]\n"
-    "    [--log-level trace|debug|info|warn|error|off]\n";
+    "    [--log-level trace|debug|info|warn|error|off] [--redis redis://HOST:PORT]\n";
 
 struct Flags {
     std::uint16_t port = 0;
@@ -44,6 +47,7 @@ struct Flags {
     std::optional<std::size_t> channel_limit;
     unsigned threads = 0;
     herald::LogLevel log_level = herald::LogLevel::warn;
+    std::string redis; ///< empty: the in-memory broker
 };
 
 template <class Number>
@@ -90,6 +94,8 @@ void apply_flag(Flags& flags, std::string_view flag, std::string_view value)
         flags.threads = parse_number<unsigned>(flag, value);
     } else if (flag == "--log-level") {
         flags.log_level = parse_level(value);
+    } else if (flag == "--redis") {
+        flags.redis = value;
     } else {
         throw std::invalid_argument("unknown flag: " + std::string(flag));
     }
@@ -215,7 +221,7 @@ void json_reply(herald::HttpResponse& response, int status, std::string body)
 }
 
 // Routes only the tests need: reset a channel's stream as a broker restart
-// would, and a health probe the harness polls.
+// would (in-memory broker only), and a health probe the harness polls.
 herald::HttpHandler test_routes(std::shared_ptr<herald::MemoryBroker> broker)
 {
     return [broker](const herald::HttpRequest& request, herald::HttpResponse& response) {
@@ -228,7 +234,9 @@ herald::HttpHandler test_routes(std::shared_ptr<herald::MemoryBroker> broker)
         }
 
         const auto channel = query_value(request.query, "channel");
-        if (request.method != "POST") {
+        if (!broker) {
+            json_reply(response, 501, R"({"error":"not with --redis"})");
+        } else if (request.method != "POST") {
             json_reply(response, 405, R"({"error":"method not allowed"})");
         } else if (!channel || channel->empty()) {
             json_reply(response, 400, R"({"error":"channel is required"})");
@@ -252,17 +260,35 @@ sigset_t block_stop_signals()
     return signals;
 }
 
+std::shared_ptr<herald::Broker> redis_broker(const std::string& url)
+{
+#ifdef HERALD_TEST_SERVER_REDIS
+    herald::RedisBrokerOptions options;
+    herald::parse_redis_url(url, options);
+    return std::make_shared<herald::RedisBroker>(options);
+#else
+    (void)url;
+    throw std::invalid_argument("--redis: built without herald::redis");
+#endif
+}
+
 int run(const Flags& flags)
 {
     const sigset_t signals = block_stop_signals();
 
-    auto broker = std::make_shared<herald::MemoryBroker>();
+    std::shared_ptr<herald::MemoryBroker> memory;
+    std::shared_ptr<herald::Broker> broker;
+    if (flags.redis.empty()) {
+        broker = memory = std::make_shared<herald::MemoryBroker>();
+    } else {
+        broker = redis_broker(flags.redis);
+    }
     herald::Hub hub(hub_options(flags), broker);
 
     herald::WebSocketOptions ws;
     ws.port = flags.port;
     ws.threads = flags.threads;
-    ws.http_handler = test_routes(broker);
+    ws.http_handler = test_routes(memory);
     herald::WebSocketServer server(hub, ws);
     server.start();
 

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+
+// Several herald nodes sharing channels through one Redis (herald::redis),
+// each a separate herald-test-server process, with the real centrifuge
+// client: what is published on one node reaches clients of the others in
+// order, and a client whose node is killed recovers on another node.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startServer } from './lib/server.mjs';
+import { startRedis } from './lib/redis.mjs';
+import {
+    makeClient,
+    connect,
+    subscribe,
+    record,
+    until,
+    waitFor,
+    disconnectAll,
+} from './lib/client.mjs';
+import { WebSocket } from './lib/deps.mjs';
+
+let redis;
+const nodes = [];
+
+before(async () => {
+    redis = await startRedis();
+    for (let i = 0; i < 3; i++) {
+        nodes.push(await startServer({ redis: redis.url }));
+    }
+});
+
+after(async () => {
+    disconnectAll();
+    for (const node of nodes) {
+        await node.stop();
+    }
+    await redis?.stop();
+});
+
+function offsets(publications) {
+    return publications.map((p) => p.offset);
+}
+
+function range(first, last) {
+    return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+// What a load balancer does for the test: every new socket of the client
+// goes to the node the test points it at.
+class Balancer {
+    constructor(node) {
+        this.node = node;
+        const balancer = this;
+        this.WebSocket = class extends WebSocket {
+            constructor(url, protocols) {
+                super(balancer.node.wsUrl, protocols);
+            }
+        };
+    }
+}
+
+test('a publication on one node reaches the clients of every node, in order', async () => {
+    const channel = 'rec:cluster';
+    const received = [];
+    for (const node of nodes) {
+        const client = makeClient(node);
+        await connect(client);
+        const { sub } = await subscribe(client, channel);
+        received.push(record(sub, 'publication'));
+    }
+
+    const published = [];
+    for (let i = 0; i < 60; i++) {
+        published.push(await nodes[i % 3].publish(channel, { seq: i }));
+    }
+    assert.deepEqual(offsets(published), range(1, 60));
+    assert.equal(new Set(published.map((p) => p.epoch)).size, 1);
+
+    for (const seen of received) {
+        await until(() => seen.length === 60, { what: '60 publications on every node' });
+        assert.deepEqual(offsets(seen), range(1, 60));
+        assert.deepEqual(
+            seen.map((p) => p.data.seq),
+            range(0, 59),
+        );
+    }
+
+    const { status, body } = await nodes[1].api('presence_stats', { channel });
+    assert.equal(status, 200);
+    assert.equal(body.result.num_clients, 3, 'presence counts the clients of every node');
+});
+
+test(
+    'a client of a node killed with SIGKILL recovers on another node with no loss',
+    { timeout: 30000 },
+    async () => {
+        const channel = 'rec:failover';
+        const victim = await startServer({ redis: redis.url });
+        const balancer = new Balancer(victim);
+        const client = makeClient(victim, { websocket: balancer.WebSocket });
+        await connect(client);
+        const { sub } = await subscribe(client, channel);
+        const received = record(sub, 'publication');
+
+        for (let i = 0; i < 10; i++) {
+            await nodes[0].publish(channel, { seq: i });
+        }
+        await until(() => received.length === 10, { what: '10 live publications' });
+
+        // The node dies without a word; the balancer sends the client to
+        // another node while publications go on.
+        const resubscribed = waitFor(sub, 'subscribed', { timeout: 10000 });
+        victim.child.kill('SIGKILL');
+        balancer.node = nodes[1];
+        for (let i = 10; i < 20; i++) {
+            await nodes[0].publish(channel, { seq: i });
+        }
+        const ctx = await resubscribed;
+        assert.equal(ctx.wasRecovering, true);
+        assert.equal(ctx.recovered, true, 'the other node recovered the stream from Redis');
+
+        for (let i = 20; i < 25; i++) {
+            await nodes[2].publish(channel, { seq: i });
+        }
+        await until(() => received.length >= 25, { what: '25 publications' });
+        assert.deepEqual(offsets(received), range(1, 25), 'nothing lost, nothing twice');
+    },
+);
+
+test('a publish fails with code 100 while Redis is down', async () => {
+    const own = await startRedis();
+    const node = await startServer({ redis: own.url });
+    await node.publish('rec:down', { seq: 0 });
+    await own.stop();
+
+    const { status, body } = await node.api('publish', { channel: 'rec:down', data: {} });
+    assert.equal(status, 200);
+    assert.equal(body.error.code, 100);
+    await node.stop();
+});
