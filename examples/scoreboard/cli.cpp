@@ -112,6 +112,8 @@ Config parse_args(int argc, const char* const* argv, std::string assets_dir)
             config.token_secret = args.value(flag);
         } else if (flag == "--assets") {
             config.assets_dir = args.value(flag);
+        } else if (flag == "--redis") {
+            config.redis = args.value(flag);
         } else if (flag == "--no-simulator") {
             args.no_value(flag);
             config.simulator = false;
@@ -146,6 +148,9 @@ std::string usage(std::string_view program, std::string_view default_assets)
         "                        through /api/publish\n"
         "  --assets DIR          directory holding web/ and node_modules/\n"
         "                        (default {})\n"
+        "  --redis URL           share the channels with other nodes through\n"
+        "                        Redis (redis://HOST:PORT); run the simulator\n"
+        "                        on one node and --no-simulator on the others\n"
         "  -h, --help            show this text and exit\n"
         "\n"
         "Stop it with Ctrl-C (SIGINT) or SIGTERM.\n",

@@ -17,6 +17,7 @@ struct Config {
     std::string token_secret; ///< empty: anonymous viewers
     bool simulator = true;
     std::string assets_dir;   ///< holds web/ and node_modules/
+    std::string redis;        ///< redis://HOST:PORT; empty: a single node
     bool help = false;
 };
 

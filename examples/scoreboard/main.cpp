@@ -12,6 +12,7 @@
 #include "web.hpp"
 
 #include <herald/herald.hpp>
+#include <herald/redis_broker.hpp>
 #include <herald/websocket.hpp>
 
 #include <fmt/format.h>
@@ -63,6 +64,22 @@ herald::HubOptions hub_options(const Config& config)
     return options;
 }
 
+// The in-memory broker (null) for a single node; a RedisBroker when the
+// board is one of several nodes.
+std::shared_ptr<herald::Broker> make_broker(const Config& config)
+{
+    if (config.redis.empty()) {
+        return nullptr;
+    }
+    herald::RedisBrokerOptions options;
+    std::error_code ec;
+    herald::parse_redis_url(config.redis, options, ec);
+    if (ec) {
+        throw UsageError(fmt::format("--redis {}: expected redis://HOST:PORT", config.redis));
+    }
+    return std::make_shared<herald::RedisBroker>(std::move(options));
+}
+
 std::vector<MatchState> opening_matches(MatchEngine& engine, TeamPool& pool)
 {
     std::vector<MatchState> matches;
@@ -110,6 +127,7 @@ void announce(const Config& config, std::uint16_t port)
     fmt::print("  server API {}/api ({})\n", origin,
                config.api_key.empty() ? "off: no --api-key" : "X-API-Key");
     fmt::print("  simulator  {}\n", config.simulator ? "on" : "off (--no-simulator)");
+    fmt::print("  broker     {}\n", config.redis.empty() ? "in memory (one node)" : config.redis);
     std::fflush(stdout);
 }
 
@@ -117,7 +135,7 @@ int run(const Config& config)
 {
     sigset_t stop_signals = block_stop_signals();
 
-    herald::Hub hub(hub_options(config));
+    herald::Hub hub(hub_options(config), make_broker(config));
     MatchEngine engine(MatchRules{}, std::random_device{}());
     TeamPool pool;
     std::vector<MatchState> matches = opening_matches(engine, pool);
@@ -173,6 +191,10 @@ int main(int argc, char** argv)
 
     try {
         return run(config);
+    } catch (const UsageError& e) {
+        fmt::print(stderr, "herald-scoreboard: {}\nTry `herald-scoreboard --help`.\n",
+                   e.what());
+        return 2;
     } catch (const std::exception& e) {
         fmt::print(stderr, "herald-scoreboard: {}\n", e.what());
         return 1;
