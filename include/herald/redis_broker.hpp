@@ -22,6 +22,9 @@ struct RedisBrokerOptions {
     std::string prefix = "herald";
     /// A connection attempt that takes longer is abandoned and retried.
     std::chrono::milliseconds connect_timeout{2000};
+    /// A command connection whose oldest unanswered command waits longer
+    /// is dropped: its calls fail and it reconnects.
+    std::chrono::milliseconds command_timeout{5000};
     /// The first retry after a lost connection; each failure doubles it.
     std::chrono::milliseconds reconnect_min{50};
     /// The longest wait between two connection attempts.

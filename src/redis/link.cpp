@@ -50,7 +50,8 @@ Link::Link(asio::io_context& io, const RedisBrokerOptions& options, Events event
       events_(std::move(events)),
       delay_(options.reconnect_min),
       retry_(io),
-      deadline_(io)
+      deadline_(io),
+      watchdog_(io)
 {
 }
 
@@ -153,6 +154,8 @@ void Link::connected()
 {
     deadline_.cancel();
     up_ = true;
+    in_flight_ = 0;
+    arm_watchdog();
     failures_ = 0;
     delay_ = options_.reconnect_min;
     if (events_.up) {
@@ -169,6 +172,8 @@ void Link::connected()
 void Link::failed(const std::string& why, bool was_up)
 {
     up_ = false;
+    in_flight_ = 0;
+    watchdog_.cancel();
     ++failures_;
     auto waiting = std::move(waiting_);
     waiting_.clear();
@@ -197,6 +202,7 @@ void Link::failed(const std::string& why, bool was_up)
 void Link::abandon()
 {
     deadline_.cancel();
+    watchdog_.cancel();
     redisAsyncContext* ac = ac_;
     ac_ = nullptr;
     up_ = false;
@@ -229,6 +235,32 @@ void Link::send(const std::vector<std::string>& args, ReplyHandler handler)
         return;
     }
     held.release();
+    if (in_flight_++ == 0) {
+        progress_ = std::chrono::steady_clock::now();
+    }
+}
+
+// A Redis that accepts connections but stopped answering (a paused
+// process, a full disk under a blocking save) keeps the socket open: only
+// the missing replies show it.
+void Link::arm_watchdog()
+{
+    watchdog_.expires_after(std::max(options_.command_timeout / 4,
+                                     std::chrono::milliseconds(10)));
+    watchdog_.async_wait([this](const asio::error_code& ec) {
+        if (ec || !up_) {
+            return;
+        }
+        auto waited = std::chrono::steady_clock::now() - progress_;
+        if (in_flight_ > 0 && waited > options_.command_timeout) {
+            abandon();
+            failed("no reply within " + std::to_string(options_.command_timeout.count()) +
+                       " ms",
+                   true);
+            return;
+        }
+        arm_watchdog();
+    });
 }
 
 bool Link::subscription(const std::vector<std::string>& args)
@@ -244,9 +276,14 @@ bool Link::subscription(const std::vector<std::string>& args)
                                  argv.pointers.data(), argv.lengths.data()) == REDIS_OK;
 }
 
-void Link::on_reply(redisAsyncContext*, void* reply, void* privdata)
+void Link::on_reply(redisAsyncContext* ac, void* reply, void* privdata)
 {
     std::unique_ptr<ReplyHandler> handler(static_cast<ReplyHandler*>(privdata));
+    Link* link = owner(ac);
+    if (link->ac_ == ac && link->in_flight_ > 0) {
+        --link->in_flight_;
+        link->progress_ = std::chrono::steady_clock::now();
+    }
     (*handler)(static_cast<const redisReply*>(reply));
 }
 

@@ -77,6 +77,7 @@ private:
     void failed(const std::string& why, bool was_up);
     void abandon();
     void send(const std::vector<std::string>& args, ReplyHandler handler);
+    void arm_watchdog();
 
     asio::io_context& io_;
     const RedisBrokerOptions& options_;
@@ -88,6 +89,11 @@ private:
     std::chrono::milliseconds delay_;
     asio::steady_timer retry_;
     asio::steady_timer deadline_;
+    asio::steady_timer watchdog_;
+    // Commands sent and not answered yet, and when the last one was
+    // answered (or the first one sent).
+    std::size_t in_flight_ = 0;
+    std::chrono::steady_clock::time_point progress_;
     std::deque<std::pair<std::vector<std::string>, ReplyHandler>> waiting_;
 };
 

@@ -146,8 +146,8 @@ void validate(const RedisBrokerOptions& o)
         what = "herald::RedisBroker: host and port are required";
     } else if (o.prefix.empty()) {
         what = "herald::RedisBroker: prefix must not be empty";
-    } else if (o.connect_timeout.count() <= 0 || o.reconnect_min.count() <= 0 ||
-               o.reconnect_max < o.reconnect_min) {
+    } else if (o.connect_timeout.count() <= 0 || o.command_timeout.count() <= 0 ||
+               o.reconnect_min.count() <= 0 || o.reconnect_max < o.reconnect_min) {
         what = "herald::RedisBroker: timeouts must be positive, reconnect_max >= reconnect_min";
     } else if (o.presence_ttl.count() <= 0 || o.idempotency_window.count() <= 0 ||
                o.meta_ttl.count() <= 0) {

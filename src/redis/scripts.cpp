@@ -8,6 +8,8 @@ namespace herald::redis {
 namespace {
 
 // Stream entry ids are "<offset>-0", so a range by offset is a range by id.
+// TODO(#3): entries expire with the whole stream (its TTL is renewed at
+// every publish), not one by one after history_ttl as in MemoryBroker.
 // A stream is deleted when its meta hash is created, so that a new epoch
 // never shows entries of an old one. The idempotency key holds
 // "<offset> <epoch>" of the first publish.

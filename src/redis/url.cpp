@@ -21,6 +21,7 @@ bool parse_port(std::string_view text, std::uint16_t& port)
 }
 
 // "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT".
+// TODO(#3): no password (AUTH), TLS, Sentinel or Cluster.
 bool parse_authority(std::string_view text, RedisBrokerOptions& out)
 {
     std::string_view host = text;

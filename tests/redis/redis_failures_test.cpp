@@ -114,6 +114,29 @@ TEST_CASE("calls fail with broker_unavailable while Redis cannot be reached", "[
     CHECK(publish(broker, "room", "{}").first == errc::broker_unavailable);
 }
 
+TEST_CASE("a Redis that stops answering fails calls after command_timeout", "[failures]")
+{
+    RedisServer server;
+    auto o = options_for(server);
+    o.command_timeout = 300ms;
+    Node node;
+    RedisBroker broker(o);
+    broker.start(node);
+    REQUIRE_FALSE(publish(broker, "room", "{}").first);
+
+    server.pause();
+    auto started = std::chrono::steady_clock::now();
+    auto [ec, r] = publish(broker, "room", "{}");
+    auto waited = std::chrono::steady_clock::now() - started;
+    CHECK(ec == errc::broker_unavailable);
+    CHECK(waited >= 300ms);
+    CHECK(waited < 3s);
+    CHECK(node.wait([](const Node& n) { return logged(n, "no reply within 300 ms"); }));
+
+    server.resume();
+    REQUIRE(node.wait([&](const Node&) { return !publish(broker, "room", "{}").first; }));
+}
+
 TEST_CASE("a lost PUB/SUB connection is restored and reported", "[failures]")
 {
     RedisServer server;

@@ -112,9 +112,20 @@ void RedisServer::stop()
 {
     if (pid_ > 0) {
         ::kill(pid_, SIGTERM);
+        ::kill(pid_, SIGCONT); // a paused server handles SIGTERM only then
         ::waitpid(pid_, nullptr, 0);
         pid_ = -1;
     }
+}
+
+void RedisServer::pause()
+{
+    ::kill(pid_, SIGSTOP);
+}
+
+void RedisServer::resume()
+{
+    ::kill(pid_, SIGCONT);
 }
 
 std::string RedisServer::command(const std::vector<std::string>& args) const

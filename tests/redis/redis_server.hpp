@@ -32,6 +32,12 @@ public:
     /// Starts it again on the same port.
     void start();
 
+    /// Freezes the process (SIGSTOP): connections stay open, nothing answers.
+    void pause();
+
+    /// Lets a paused process go on (SIGCONT).
+    void resume();
+
     /// Runs one command on a new blocking connection and returns the reply
     /// as text: a string, a status, an integer in decimal, or "ERR ..."; an
     /// array becomes its elements joined by spaces.
