@@ -61,6 +61,17 @@ struct PresenceStats {
 /// Presence of a channel, keyed by client id.
 using PresenceMap = std::map<std::string, ClientInfo>;
 
+/// What `/api/info` reports about a node.
+struct NodeInfo {
+    std::string uid;   ///< random, new at every start
+    std::string name;
+    std::string version;
+    std::size_t num_clients = 0;
+    std::size_t num_users = 0;
+    std::size_t num_channels = 0;
+    std::chrono::seconds uptime{0};
+};
+
 /// What a broker reports to the node that started it.
 class BrokerEventHandler {
 public:
@@ -77,6 +88,10 @@ public:
     /// of its channels stands and sends subscribers that fell behind back
     /// to recovery.
     virtual void on_feed_restored() {}
+
+    /// This node as other nodes see it; a broker shared by several nodes
+    /// sends it to them now and then.
+    virtual NodeInfo node_info() const { return {}; }
 
     /// Where the broker logs what happens to it (lost connections,
     /// reconnections). The default drops every record.
@@ -97,6 +112,7 @@ public:
     using HistoryCallback = std::function<void(std::error_code, HistoryResult)>;
     using PresenceCallback = std::function<void(std::error_code, PresenceMap)>;
     using StatsCallback = std::function<void(std::error_code, PresenceStats)>;
+    using NodesCallback = std::function<void(std::error_code, std::vector<NodeInfo>)>;
 
     virtual ~Broker() = default;
 
@@ -134,6 +150,10 @@ public:
 
     /// How many clients and distinct users are present in `channel`.
     virtual void presence_stats(const std::string& channel, StatsCallback done) = 0;
+
+    /// The other live nodes sharing this broker's channels, as they last
+    /// reported (BrokerEventHandler::node_info). The default knows none.
+    virtual void nodes(NodesCallback done) { done({}, {}); }
 };
 
 } // namespace herald

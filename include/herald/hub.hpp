@@ -43,17 +43,6 @@ struct ChannelSummary {
     std::size_t num_clients = 0;
 };
 
-/// What `/api/info` reports about this node.
-struct NodeInfo {
-    std::string uid;   ///< random, new at every start
-    std::string name;
-    std::string version;
-    std::size_t num_clients = 0;
-    std::size_t num_users = 0;
-    std::size_t num_channels = 0;
-    std::chrono::seconds uptime{0};
-};
-
 /// A herald node: channels, client sessions and the publish API, on top of
 /// one Broker. Every member is thread-safe. A Hub does no I/O of its own;
 /// attach a transport (WebSocketServer) to let clients in.
@@ -115,6 +104,12 @@ public:
 
     /// This node's identity and counters.
     NodeInfo info() const;
+
+    /// Every live node of the cluster as its broker last heard of it, this
+    /// one first (fresh); only this one with a single-node broker.
+    std::vector<NodeInfo> nodes() const;
+    std::vector<NodeInfo> nodes(std::error_code& ec) const noexcept;
+    void nodes_async(std::function<void(std::error_code, std::vector<NodeInfo>)> done) const;
 
     /// Lets a new client connection in. The transport then feeds the session
     /// with Session::receive and reports the end with Session::closed.

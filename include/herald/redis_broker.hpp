@@ -32,6 +32,10 @@ struct RedisBrokerOptions {
     /// How long a presence entry lives unless its node refreshes it; a
     /// node refreshes its own entries every third of this.
     std::chrono::seconds presence_ttl{60};
+    /// How often a node writes its NodeInfo to Redis for the others'
+    /// /api/info; a node that stops is forgotten after three times this
+    /// (rounded up to whole seconds).
+    std::chrono::milliseconds node_info_interval{5000};
     /// How long an idempotency key is remembered.
     std::chrono::seconds idempotency_window{300};
     /// How long a channel's epoch and top offset outlive its last use
@@ -94,6 +98,7 @@ public:
     void remove_presence(const std::string& channel, const std::string& client_id) override;
     void presence(const std::string& channel, PresenceCallback done) override;
     void presence_stats(const std::string& channel, StatsCallback done) override;
+    void nodes(NodesCallback done) override;
 
     /// The options the broker runs with.
     const RedisBrokerOptions& options() const noexcept;

@@ -402,6 +402,26 @@ NodeInfo HubCore::info() const
     return out;
 }
 
+void HubCore::nodes(std::function<void(std::error_code, std::vector<NodeInfo>)> done) const
+{
+    broker_->nodes([self = shared_from_this(), done = std::move(done)](
+                       std::error_code ec, std::vector<NodeInfo> others) {
+        if (ec) {
+            done(ec, {});
+            return;
+        }
+        std::vector<NodeInfo> out{self->info()};
+        for (auto& node : others) {
+            if (node.uid != self->uid_) {
+                out.push_back(std::move(node));
+            }
+        }
+        std::sort(out.begin() + 1, out.end(),
+                  [](const NodeInfo& a, const NodeInfo& b) { return a.name < b.name; });
+        done({}, std::move(out));
+    });
+}
+
 void HubCore::housekeeping()
 {
     std::unique_lock<std::mutex> lock(tick_mutex_);
@@ -568,6 +588,23 @@ std::vector<ChannelSummary> Hub::channels() const
 NodeInfo Hub::info() const
 {
     return core_->info();
+}
+
+std::vector<NodeInfo> Hub::nodes() const
+{
+    std::error_code ec;
+    auto result = nodes(ec);
+    return value_or_throw(std::move(result), ec, "herald::Hub::nodes");
+}
+
+std::vector<NodeInfo> Hub::nodes(std::error_code& ec) const noexcept
+{
+    return wait_for<std::vector<NodeInfo>>([&](auto done) { core_->nodes(done); }, ec);
+}
+
+void Hub::nodes_async(std::function<void(std::error_code, std::vector<NodeInfo>)> done) const
+{
+    core_->nodes(std::move(done));
 }
 
 std::shared_ptr<Session> Hub::accept(std::shared_ptr<Connection> connection)

@@ -88,6 +88,8 @@ public:
 
     std::vector<ChannelSummary> channels() const;
     NodeInfo info() const;
+    NodeInfo node_info() const override { return info(); }
+    void nodes(std::function<void(std::error_code, std::vector<NodeInfo>)> done) const;
 
     /// The shared server ping frame, `{}`.
     const FramePtr& ping_frame() const noexcept { return ping_frame_; }

@@ -476,18 +476,32 @@ void api_channels(Hub& hub, const Json& body, const ReplyPtr& reply)
     reply->send(succeeded(out));
 }
 
-void api_info(Hub& hub, const Json&, const ReplyPtr& reply)
+void append_node(std::string& out, const NodeInfo& node)
 {
-    NodeInfo node = hub.info();
-    std::string out = "{\"nodes\":[";
     detail::ObjectWriter w(out);
     w.string("uid", node.uid).string("name", node.name).string("version", node.version);
     w.number("num_clients", node.num_clients).number("num_users", node.num_users);
     w.number("num_channels", node.num_channels);
     w.number("uptime", static_cast<std::uint64_t>(node.uptime.count()));
     w.close();
-    out += "]}";
-    reply->send(succeeded(out));
+}
+
+// Every live node of the cluster, this one first.
+void api_info(Hub& hub, const Json&, const ReplyPtr& reply)
+{
+    hub.nodes_async([reply](std::error_code ec, std::vector<NodeInfo> nodes) {
+        if (ec) {
+            reply->send(failed(ec));
+            return;
+        }
+        std::string out = "{\"nodes\":[";
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            out += i == 0 ? "" : ",";
+            append_node(out, nodes[i]);
+        }
+        out += "]}";
+        reply->send(succeeded(out));
+    });
 }
 
 using Method = void (*)(Hub&, const Json&, const ReplyPtr&);

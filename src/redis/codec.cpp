@@ -116,6 +116,39 @@ bool decode_client_info(std::string_view bytes, ClientInfo& out)
                   [&out](const msgpack::object& object) { return read_client_info(object, out); });
 }
 
+std::string encode_node_info(const NodeInfo& node)
+{
+    msgpack::sbuffer buffer;
+    Packer packer(buffer);
+    packer.pack_array(7);
+    packer.pack(node.uid);
+    packer.pack(node.name);
+    packer.pack(node.version);
+    packer.pack(node.num_clients);
+    packer.pack(node.num_users);
+    packer.pack(node.num_channels);
+    packer.pack(static_cast<std::int64_t>(node.uptime.count()));
+    return to_string(buffer);
+}
+
+bool decode_node_info(std::string_view bytes, NodeInfo& out)
+{
+    return unpack(bytes, [&out](const msgpack::object& object) {
+        const auto* fields = array_of(object, 7);
+        if (fields == nullptr) {
+            return false;
+        }
+        out.uid = fields[0].as<std::string>();
+        out.name = fields[1].as<std::string>();
+        out.version = fields[2].as<std::string>();
+        out.num_clients = fields[3].as<std::size_t>();
+        out.num_users = fields[4].as<std::size_t>();
+        out.num_channels = fields[5].as<std::size_t>();
+        out.uptime = std::chrono::seconds(fields[6].as<std::int64_t>());
+        return true;
+    });
+}
+
 bool decode_envelope(std::string_view bytes, Envelope& out)
 {
     return unpack(bytes, [&out](const msgpack::object& object) {

@@ -6,6 +6,7 @@
 // entries and PUB/SUB envelopes carry the same bytes), a presence entry, and
 // the envelope the publish script sends through PUB/SUB.
 
+#include <herald/broker.hpp>
 #include <herald/history.hpp>
 
 #include <cstdint>
@@ -29,6 +30,10 @@ bool decode_publication(std::string_view bytes, Publication& out);
 /// [user, client, conn_info, chan_info].
 std::string encode_client_info(const ClientInfo& info);
 bool decode_client_info(std::string_view bytes, ClientInfo& out);
+
+/// [uid, name, version, num_clients, num_users, num_channels, uptime].
+std::string encode_node_info(const NodeInfo& node);
+bool decode_node_info(std::string_view bytes, NodeInfo& out);
 
 /// What the publish script sends through PUB/SUB: [offset, epoch, body].
 struct Envelope {

@@ -114,20 +114,44 @@ bool read_history(const redisReply* r, HistoryResult& out)
     return true;
 }
 
-// HGETALL's [client, info, client, info, ...].
-bool read_presence(const redisReply* r, PresenceMap& out)
+// Calls `read(field, value)` for each pair of HGETALL's [field, value, ...];
+// false when the reply is no such list or `read` refuses a pair.
+template <class Read>
+bool read_pairs(const redisReply* r, Read read)
 {
     if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
         return false;
     }
     for (std::size_t i = 0; i < r->elements; i += 2) {
-        ClientInfo info;
-        if (!redis::decode_client_info(text(r->element[i + 1]), info)) {
+        if (!read(text(r->element[i]), text(r->element[i + 1]))) {
             return false;
         }
-        out.emplace(std::string(text(r->element[i])), std::move(info));
     }
     return true;
+}
+
+bool read_presence(const redisReply* r, PresenceMap& out)
+{
+    return read_pairs(r, [&out](std::string_view client, std::string_view value) {
+        ClientInfo info;
+        if (!redis::decode_client_info(value, info)) {
+            return false;
+        }
+        out.emplace(std::string(client), std::move(info));
+        return true;
+    });
+}
+
+bool read_nodes(const redisReply* r, std::vector<NodeInfo>& out)
+{
+    return read_pairs(r, [&out](std::string_view, std::string_view value) {
+        NodeInfo node;
+        if (!redis::decode_node_info(value, node)) {
+            return false;
+        }
+        out.push_back(std::move(node));
+        return true;
+    });
 }
 
 PresenceStats count(const PresenceMap& presence)
@@ -150,7 +174,7 @@ void validate(const RedisBrokerOptions& o)
                o.reconnect_min.count() <= 0 || o.reconnect_max < o.reconnect_min) {
         what = "herald::RedisBroker: timeouts must be positive, reconnect_max >= reconnect_min";
     } else if (o.presence_ttl.count() <= 0 || o.idempotency_window.count() <= 0 ||
-               o.meta_ttl.count() <= 0) {
+               o.meta_ttl.count() <= 0 || o.node_info_interval.count() <= 0) {
         what = "herald::RedisBroker: presence_ttl, idempotency_window and meta_ttl must be "
                "positive";
     }
@@ -187,6 +211,7 @@ public:
     void add_presence(const std::string& channel, ClientInfo info);
     void remove_presence(const std::string& channel, const std::string& client_id);
     void presence(const std::string& channel, PresenceCallback done);
+    void nodes(NodesCallback done);
 
     const RedisBrokerOptions options;
 
@@ -206,6 +231,10 @@ private:
 
     std::string key(std::string_view kind, std::string_view channel) const;
     std::string feed_prefix() const { return options.prefix + ":pub:"; }
+    std::vector<std::string> node_keys() const
+    {
+        return {options.prefix + ":nodes", options.prefix + ":nodes_exp"};
+    }
     std::string meta_ttl(std::chrono::seconds history_ttl) const;
 
     void log(LogLevel level, std::string_view message) const;
@@ -245,7 +274,10 @@ private:
 
     void write_presence(const std::string& channel, const PresenceMap& entries);
     void refresh_presence();
-    void arm_refresh();
+    void announce();
+    void repeat(asio::steady_timer& timer,
+                std::chrono::milliseconds period,
+                void (Impl::*tick)());
 
     asio::io_context io_;
     asio::executor_work_guard<asio::io_context::executor_type> work_;
@@ -259,6 +291,7 @@ private:
     std::unordered_map<std::string, Feed> feeds_;
     std::unordered_map<std::string, PresenceMap> local_presence_;
     asio::steady_timer refresh_;
+    asio::steady_timer announce_;
 };
 
 RedisBroker::Impl::Impl(RedisBrokerOptions o)
@@ -270,6 +303,7 @@ RedisBroker::Impl::Impl(RedisBrokerOptions o)
                                                      options.port));
                      load_scripts();
                      refresh_presence();
+                     announce();
                  },
                  [this](const std::string& why, bool was_up, unsigned attempt) {
                      log_down("command", why, was_up, attempt);
@@ -281,7 +315,8 @@ RedisBroker::Impl::Impl(RedisBrokerOptions o)
                  feed_down(why, was_up, attempt);
              },
              [this](const redisReply* r) { on_push(r); }}),
-      refresh_(io_)
+      refresh_(io_),
+      announce_(io_)
 {
 }
 
@@ -396,7 +431,9 @@ void RedisBroker::Impl::start(BrokerEventHandler& handler)
     started_ = true;
     commands_.open();
     feed_.open();
-    arm_refresh();
+    auto refresh = std::chrono::duration_cast<std::chrono::milliseconds>(options.presence_ttl) / 3;
+    repeat(refresh_, refresh, &Impl::refresh_presence);
+    repeat(announce_, options.node_info_interval, &Impl::announce);
 }
 
 void RedisBroker::Impl::stop()
@@ -404,6 +441,7 @@ void RedisBroker::Impl::stop()
     started_ = false;
     had_feed_ = false;
     refresh_.cancel();
+    announce_.cancel();
     commands_.close();
     feed_.close();
 
@@ -690,19 +728,50 @@ void RedisBroker::Impl::refresh_presence()
     }
 }
 
-void RedisBroker::Impl::arm_refresh()
+// Runs `tick` every `period` while the broker runs and Redis is reachable.
+void RedisBroker::Impl::repeat(asio::steady_timer& timer,
+                               std::chrono::milliseconds period,
+                               void (Impl::*tick)())
 {
-    refresh_.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               options.presence_ttl) / 3);
-    refresh_.async_wait([this](const asio::error_code& ec) {
+    timer.expires_after(period);
+    timer.async_wait([this, &timer, period, tick](const asio::error_code& ec) {
         if (ec || !started_) {
             return;
         }
         if (commands_.up()) {
-            refresh_presence();
+            (this->*tick)();
         }
-        arm_refresh();
+        repeat(timer, period, tick);
     });
+}
+
+// The node registry works as a channel's presence does: a hash of entries
+// and a set of their expiry times, written again by each node now and then.
+// TODO(#3): no control channel for other cluster-wide operations: a
+// disconnect or unsubscribe reaches only the node serving the client.
+void RedisBroker::Impl::announce()
+{
+    if (handler_ == nullptr) {
+        return;
+    }
+    NodeInfo self = handler_->node_info();
+    if (self.uid.empty()) {
+        return;
+    }
+    auto ttl = std::chrono::ceil<std::chrono::seconds>(3 * options.node_info_interval);
+    eval(redis::presence_add_script(), node_keys(),
+         {std::to_string(ttl.count()), self.uid, redis::encode_node_info(self)},
+         [this](const redisReply* r) { check(r, "a node announcement"); });
+}
+
+void RedisBroker::Impl::nodes(NodesCallback done)
+{
+    if (!started_) {
+        done(unavailable(), {});
+        return;
+    }
+    eval(redis::presence_get_script(), node_keys(), {},
+         answer<std::vector<NodeInfo>>("a node list read", read_nodes, std::move(done)));
 }
 
 // --- RedisBroker ----------------------------------------------------------------
@@ -794,6 +863,13 @@ void RedisBroker::presence_stats(const std::string& channel, StatsCallback done)
         impl->presence(channel, [done = std::move(done)](std::error_code ec, PresenceMap p) {
             done(ec, ec ? PresenceStats{} : count(p));
         });
+    });
+}
+
+void RedisBroker::nodes(NodesCallback done)
+{
+    impl_->post([impl = impl_.get(), done = std::move(done)]() mutable {
+        impl->nodes(std::move(done));
     });
 }
 

@@ -91,6 +91,14 @@ test('a publication on one node reaches the clients of every node, in order', as
     const { status, body } = await nodes[1].api('presence_stats', { channel });
     assert.equal(status, 200);
     assert.equal(body.result.num_clients, 3, 'presence counts the clients of every node');
+
+    const info = await nodes[2].api('info', {});
+    assert.equal(info.status, 200);
+    assert.equal(info.body.result.nodes.length, 3, '/api/info lists every live node');
+    assert.equal(new Set(info.body.result.nodes.map((node) => node.uid)).size, 3);
+    // The node asked counts its own clients now; the others as they last
+    // reported, every few seconds.
+    assert.equal(info.body.result.nodes[0].num_clients, 1);
 });
 
 test(

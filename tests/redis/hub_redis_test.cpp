@@ -207,3 +207,32 @@ TEST_CASE("a publish while Redis is down is refused, not dropped", "[hub]")
         return !e;
     }));
 }
+
+TEST_CASE("every hub lists every live node, and forgets a stopped one", "[hub]")
+{
+    RedisServer server;
+    auto o = options_for(server);
+    o.node_info_interval = 200ms;
+    HubOptions named = hub_options();
+    named.node_name = "one";
+    Hub one(named, std::make_shared<RedisBroker>(o));
+    named.node_name = "two";
+    auto two = std::make_unique<Hub>(named, std::make_shared<RedisBroker>(o));
+    Client watcher(*two);
+    watcher.subscribe("rec:n", 2);
+
+    std::vector<NodeInfo> nodes;
+    REQUIRE(Client::wait_until([&] {
+        nodes = one.nodes();
+        return nodes.size() == 2;
+    }));
+    CHECK(nodes[0].uid == one.info().uid);
+    CHECK(nodes[1].name == "two");
+    CHECK(nodes[1].uid == two->info().uid);
+    REQUIRE(Client::wait_until([&] { return one.nodes().at(1).num_clients == 1; }));
+    CHECK(two->nodes().at(0).name == "two");
+
+    two.reset();
+    REQUIRE(Client::wait_until([&] { return one.nodes().size() == 1; }));
+    CHECK(one.nodes().at(0).name == "one");
+}
