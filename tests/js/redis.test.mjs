@@ -18,6 +18,7 @@ import {
     record,
     until,
     waitFor,
+    sleep,
     disconnectAll,
 } from './lib/client.mjs';
 import { WebSocket } from './lib/deps.mjs';
@@ -135,6 +136,61 @@ test(
         }
         await until(() => received.length >= 25, { what: '25 publications' });
         assert.deepEqual(offsets(received), range(1, 25), 'nothing lost, nothing twice');
+    },
+);
+
+test(
+    'Redis restarted mid-stream: retried publishes land once, subscribers miss nothing',
+    { timeout: 30000 },
+    async () => {
+        const channel = 'rec:restart';
+        const durable = await startRedis({ durable: true });
+        const one = await startServer({ redis: durable.url });
+        const two = await startServer({ redis: durable.url });
+        const client = makeClient(two);
+        await connect(client);
+        const { sub } = await subscribe(client, channel);
+        const received = record(sub, 'publication');
+
+        // Each publication is retried with its idempotency key until it is
+        // accepted, as a careful producer does.
+        const total = 40;
+        let failures = 0;
+        const publishing = (async () => {
+            for (let seq = 0; seq < total; seq++) {
+                for (;;) {
+                    const { body } = await one.api('publish', {
+                        channel,
+                        data: { seq },
+                        idempotency_key: `seq-${seq}`,
+                    });
+                    if (body.result) {
+                        break;
+                    }
+                    assert.equal(body.error.code, 100);
+                    failures++;
+                    await sleep(20);
+                }
+                await sleep(10);
+            }
+        })();
+
+        await until(() => received.length >= 10, { what: '10 publications before the restart' });
+        await durable.restart();
+        await publishing;
+
+        await until(() => received.length >= total, { timeout: 10000, what: 'every publication' });
+        await sleep(300);
+        assert.deepEqual(offsets(received), range(1, total), 'each offset once, in order');
+        assert.deepEqual(
+            received.map((p) => p.data.seq),
+            range(0, total - 1),
+        );
+        assert.ok(failures > 0, 'publishing failed while Redis was down');
+
+        await one.stop();
+        await two.stop();
+        await durable.dispose();
     },
 );
 
