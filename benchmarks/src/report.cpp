@@ -38,6 +38,13 @@ double rss_per_connection_kb(const RunReport& r)
            static_cast<double>(r.subscribed);
 }
 
+// The server's CPU per delivery less what it would have spent idle.
+double fanout_us(const RunReport& r)
+{
+    const double net = r.server_cpu_s - r.server_idle_cpu_per_s * r.publish_window_s;
+    return per_delivery_us(std::max(0.0, net), r.delivered);
+}
+
 } // namespace
 
 Spread spread_ms(std::vector<std::int64_t>& ns)
@@ -80,6 +87,9 @@ json to_json(const RunReport& r)
         {"server",
          {{"cpu_s", r.server_cpu_s},
           {"cpu_per_delivery_us", per_delivery_us(r.server_cpu_s, r.delivered)},
+          {"fanout_cpu_per_delivery_us", fanout_us(r)},
+          {"idle_cpu_per_s", r.server_idle_cpu_per_s},
+          {"publish_window_s", r.publish_window_s},
           {"connect_cpu_s", r.server_connect_cpu_s},
           {"rss_before_kb", r.server_rss_before_kb},
           {"rss_idle_subscribed_kb", r.server_rss_idle_kb},
@@ -100,20 +110,21 @@ std::string to_table(const std::vector<RunReport>& reports)
 {
     std::string out = fmt::format(
         "{:<8} {:>6} {:>4} {:>5} {:>5} {:>9} | {:>7} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} | "
-        "{:>6} | {:>6} {:>6} {:>6} {:>6}\n",
+        "{:>6} | {:>6} {:>6} {:>6} {:>6} {:>6}\n",
         "target", "N", "M", "S", "R", "delivered", "p50", "p95", "p99", "p99.9", "max", "last50",
-        "last99", "lastmax", "conn s", "srv us", "gen us", "KB/con", "RSS MB");
+        "last99", "lastmax", "conn s", "srv us", "net us", "gen us", "KB/con", "RSS MB");
     for (const auto& r : reports) {
         const double ratio =
             r.expected == 0 ? 0 : 100.0 * static_cast<double>(r.delivered) / r.expected;
         out += fmt::format(
             "{:<8} {:>6} {:>4} {:>5} {:>5.3g} {:>8.2f}% | {:>7.2f} {:>7.2f} {:>7.2f} {:>7.2f} "
             "{:>7.2f} | "
-            "{:>7.2f} {:>7.2f} {:>7.2f} | {:>6.1f} | {:>6.2f} {:>6.2f} {:>6.1f} {:>6.1f}\n",
+            "{:>7.2f} {:>7.2f} {:>7.2f} | {:>6.1f} | {:>6.2f} {:>6.2f} {:>6.2f} {:>6.1f} "
+            "{:>6.1f}\n",
             to_string(r.target), r.clients, r.publications, r.size, r.rate, ratio, r.latency.p50,
             r.latency.p95, r.latency.p99, r.latency.p999, r.latency.max, r.last_device.p50,
             r.last_device.p99, r.last_device.max, r.connect_s,
-            per_delivery_us(r.server_cpu_s, r.delivered),
+            per_delivery_us(r.server_cpu_s, r.delivered), fanout_us(r),
             per_delivery_us(r.loadgen_cpu_s, r.delivered), rss_per_connection_kb(r),
             static_cast<double>(r.server_peak_rss_kb) / 1024.0);
         if (!r.error.empty()) {
@@ -122,7 +133,8 @@ std::string to_table(const std::vector<RunReport>& reports)
     }
     out +=
         "latencies in ms; last* = per-publication time to the last device; "
-        "srv/gen us = CPU microseconds per delivery (server / load generator)\n";
+        "srv/gen us = CPU microseconds per delivery (server / load generator); net us = "
+        "server less its idle CPU\n";
     return out;
 }
 

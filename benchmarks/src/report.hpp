@@ -49,6 +49,8 @@ struct RunReport {
 
     double server_cpu_s = 0; ///< while publishing
     double server_connect_cpu_s = 0;
+    double server_idle_cpu_per_s = 0; ///< CPU seconds per second, before
+    double publish_window_s = 0;      ///< first publication to the drain
     std::uint64_t server_rss_before_kb = 0;
     std::uint64_t server_rss_idle_kb = 0; ///< all clients subscribed, idle
     std::uint64_t server_peak_rss_kb = 0;

@@ -12,15 +12,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 namespace bench {
 namespace {
 
 constexpr double server_start_timeout_s = 15;
+constexpr double idle_window_s = 2;
 constexpr int first_source_octet = 10; // workers bind to 127.0.0.10, .11, ...
 
 // One forked worker and the coordinator's ends of its pipes.
@@ -191,6 +194,7 @@ private:
     std::vector<WorkerHandle> workers_;
     std::int64_t start_ns_ = 0;
     std::int64_t publish_cpu_ns_ = 0;
+    std::int64_t publish_start_ns_ = 0;
     std::int64_t first_pub_ns_ = 0;
     ProcSample idle_{};
     double children_before_s_ = 0;
@@ -261,9 +265,19 @@ void Run::connect_all()
     if (!idle || !before) {
         throw std::runtime_error("the server exited while clients connected");
     }
-    idle_ = *idle;
     r_.server_rss_idle_kb = idle->rss_kb;
     r_.server_connect_cpu_s = idle->cpu_s - before->cpu_s;
+
+    // What the server spends with nothing to deliver (pings, timers), so
+    // that the fan-out's own CPU can be told apart at low rates.
+    progress_line(o_, "measuring the idle server");
+    std::this_thread::sleep_for(std::chrono::duration<double>(idle_window_s));
+    const auto rested = sample_process(server_->pid());
+    if (!rested) {
+        throw std::runtime_error("the server exited while idle");
+    }
+    idle_ = *rested;
+    r_.server_idle_cpu_per_s = (rested->cpu_s - idle->cpu_s) / idle_window_s;
 }
 
 void Run::publish()
@@ -276,6 +290,7 @@ void Run::publish()
     plan.rate = o_.rate;
 
     publish_cpu_ns_ = self_cpu_ns();
+    publish_start_ns_ = now_ns();
     const PublishStats stats = publish_all(plan, [this](std::size_t sent) {
         progress_line(o_, fmt::format("published {}/{}", sent, o_.publications));
     });
@@ -292,6 +307,7 @@ void Run::drain()
         workers_, deadline, [](const WorkerHandle& w) { return w.done; },
         [this] { progress_line(o_, "waiting for the last deliveries"); });
     publish_cpu_ns_ = self_cpu_ns() - publish_cpu_ns_;
+    r_.publish_window_s = (now_ns() - publish_start_ns_) / 1e9;
 
     if (const auto end = sample_process(server_->pid())) {
         r_.server_cpu_s = end->cpu_s - idle_.cpu_s;

@@ -13,6 +13,7 @@
 #include <websocketpp/logger/stub.hpp>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,10 +50,15 @@ public:
         std::error_code ec;
         socket.open(asio::ip::tcp::v4(), ec);
 
-        // Linger 0: the worker's exit resets its sockets instead of leaving
+        // Linger 0 lets reset_all() end a run with resets instead of leaving
         // thousands of ports in TIME_WAIT for the next run.
         socket.set_option(asio::socket_base::linger(true, 0), ec);
         socket.set_option(asio::ip::tcp::no_delay(true), ec);
+
+        // The port is picked at connect time, for the 4-tuple: bind(port 0)
+        // would need a port free for every destination.
+        const int one = 1;
+        setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
         socket.bind(asio::ip::tcp::endpoint(source_, 0), ec);
         if (ec) {
             cb(ec);
@@ -146,6 +152,7 @@ private:
     bool stop_requested();
     void report(char kind);
     void finish();
+    void reset_all();
 
     const WorkerSpec spec_;
     const ClientProtocol protocol_;
@@ -358,6 +365,22 @@ void Worker::finish()
     result_.cpu_done_ns = self_cpu_ns();
     timer_.cancel();
     io_.stop();
+    reset_all();
+}
+
+void Worker::reset_all()
+{
+    // asio turns linger off when it destroys a socket, which would close
+    // gracefully; closing the descriptor ourselves keeps linger 0 (a reset).
+    for (auto& con : cons_) {
+        if (con) {
+            std::error_code ignored;
+            const int fd = con->get_raw_socket().release(ignored);
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    }
 }
 
 } // namespace

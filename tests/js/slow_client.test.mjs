@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+
+// A client that stops reading is disconnected with 3008 "slow" once its
+// outgoing queue passes --client-queue-max-bytes, instead of growing the
+// server's memory; a client that keeps reading gets every publication.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startServer } from './lib/server.mjs';
+import { RawClient } from './lib/raw.mjs';
+import { until } from './lib/client.mjs';
+
+const QUEUE_MAX = 256 * 1024;
+const CHUNK = 'x'.repeat(32 * 1024);
+// Enough to fill the loopback socket buffers and then the queue many
+// times over; the test stops publishing as soon as the server says "slow".
+const MAX_PUBLICATIONS = 4000;
+const CHANNEL = 'flood';
+
+let server;
+const raws = [];
+
+before(async () => {
+    server = await startServer({ clientQueueMaxBytes: QUEUE_MAX, logLevel: 'info' });
+});
+
+after(async () => {
+    for (const raw of raws) {
+        raw.close();
+    }
+    await server?.stop();
+});
+
+async function subscriber() {
+    const raw = await RawClient.open(server.wsUrl);
+    raws.push(raw);
+    await raw.connect({ name: 'slow-client-test' });
+    const reply = await raw.call({ subscribe: { channel: CHANNEL } });
+    assert.ok(reply.subscribe, `subscribe failed: ${JSON.stringify(reply)}`);
+    return raw;
+}
+
+function publications(raw) {
+    return raw.messages.filter((m) => m.push && m.push.pub).length;
+}
+
+test('a client that stops reading is closed with 3008; a reading one keeps up', async () => {
+    const slow = await subscriber();
+    const reader = await subscriber();
+    slow.ws.pause();
+
+    let published = 0;
+    while (!server.stderr.includes('disconnecting as slow') && published < MAX_PUBLICATIONS) {
+        await server.publish(CHANNEL, { n: published, chunk: CHUNK });
+        published += 1;
+    }
+    assert.ok(
+        server.stderr.includes('disconnecting as slow'),
+        `no slow disconnect after ${published} publications of 32 KiB`,
+    );
+
+    // The close frame waits behind what was queued; reading again drains
+    // the queue within the server's 1.5 s close handshake timeout.
+    slow.ws.resume();
+    const closed = await slow.waitClosed(10000);
+    assert.equal(closed.code, 3008);
+    assert.equal(closed.reason, 'slow');
+    assert.ok(publications(slow) < published, 'the slow client cannot have got everything');
+
+    await until(() => publications(reader) === published, {
+        timeout: 10000,
+        what: `all ${published} publications at the reading client`,
+    });
+    assert.ok(reader.open, 'the reading client must stay connected');
+});
