@@ -12,8 +12,10 @@
 #include "web.hpp"
 
 #include <herald/herald.hpp>
-#include <herald/redis_broker.hpp>
 #include <herald/websocket.hpp>
+#ifdef HERALD_SCOREBOARD_REDIS
+#include <herald/redis_broker.hpp>
+#endif
 
 #include <fmt/format.h>
 
@@ -71,6 +73,7 @@ std::shared_ptr<herald::Broker> make_broker(const Config& config)
     if (config.redis.empty()) {
         return nullptr;
     }
+#ifdef HERALD_SCOREBOARD_REDIS
     herald::RedisBrokerOptions options;
     std::error_code ec;
     herald::parse_redis_url(config.redis, options, ec);
@@ -78,6 +81,9 @@ std::shared_ptr<herald::Broker> make_broker(const Config& config)
         throw UsageError(fmt::format("--redis {}: expected redis://HOST:PORT", config.redis));
     }
     return std::make_shared<herald::RedisBroker>(std::move(options));
+#else
+    throw UsageError("--redis: herald was built without herald::redis (HERALD_WITH_REDIS)");
+#endif
 }
 
 std::vector<MatchState> opening_matches(MatchEngine& engine, TeamPool& pool)
