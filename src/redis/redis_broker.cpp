@@ -660,9 +660,16 @@ void RedisBroker::Impl::confirmed(const std::string& channel, bool subscribed)
     if (it == feeds_.end()) {
         return;
     }
-    it->second.state = subscribed ? Feed::State::subscribed : Feed::State::none;
-    auto waiting = std::move(it->second.waiting);
-    it->second.waiting.clear();
+    Feed& feed = it->second;
+    feed.state = subscribed ? Feed::State::subscribed : Feed::State::none;
+
+    // Held reads go once the subscription is in place, or once the node no
+    // longer wants it; an unsubscribe confirmation before a resubscription
+    // is neither.
+    std::vector<std::function<void(std::error_code)>> waiting;
+    if (subscribed || !feed.wanted) {
+        waiting.swap(feed.waiting);
+    }
     reconcile(channel);
     for (auto& resume : waiting) {
         resume({});
