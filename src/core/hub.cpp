@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 #include <set>
 
@@ -168,11 +169,7 @@ void HubCore::add_subscriber(const std::shared_ptr<Subscription>& sub)
     }
 
     std::lock_guard<std::mutex> channel_lock(channel->mutex_);
-    auto list = channel->subscribers_ ? std::make_shared<Channel::SubscriberList>(
-                                            *channel->subscribers_)
-                                      : std::make_shared<Channel::SubscriberList>();
-    list->push_back(sub);
-    channel->subscribers_ = std::move(list);
+    writable_subscribers(*channel).push_back(sub);
 }
 
 void HubCore::remove_subscriber(const Subscription& sub)
@@ -185,17 +182,16 @@ void HubCore::remove_subscriber(const Subscription& sub)
 
     auto& channel = *it->second;
     std::unique_lock<std::mutex> channel_lock(channel.mutex_);
-    auto list = std::make_shared<Channel::SubscriberList>();
-    if (channel.subscribers_) {
-        list->reserve(channel.subscribers_->size());
-        for (const auto& s : *channel.subscribers_) {
-            if (s.get() != &sub) {
-                list->push_back(s);
-            }
-        }
+    auto& list = writable_subscribers(channel);
+    const auto found = std::find_if(list.begin(), list.end(),
+                                    [&sub](const auto& s) { return s.get() == &sub; });
+    if (found != list.end()) {
+        // Order among subscribers carries no meaning: fill the hole with
+        // the last one instead of shifting the rest.
+        *found = std::move(list.back());
+        list.pop_back();
     }
-    bool empty = list->empty();
-    channel.subscribers_ = std::move(list);
+    bool empty = list.empty();
     channel_lock.unlock();
 
     if (empty) {
@@ -231,6 +227,25 @@ void HubCore::on_publication(const std::string& channel,
             session->deliver(*sub, frame, pub, position);
         }
     }
+}
+
+Channel::SubscriberList& HubCore::writable_subscribers(Channel& ch)
+{
+    // Fan-outs take their snapshot under ch.mutex_, which the caller holds:
+    // a list no snapshot shares can change in place. Copying it on every
+    // join and leave made N subscribes and N unsubscribes cost O(N^2).
+    auto& current = ch.subscribers_;
+    if (current && current.use_count() == 1) {
+        // Pairs with the release in the last snapshot's reference drop, so
+        // that its reads of the list happen before these writes.
+        std::atomic_thread_fence(std::memory_order_acquire);
+        return const_cast<Channel::SubscriberList&>(*current);
+    }
+    auto copy = current ? std::make_shared<Channel::SubscriberList>(*current)
+                        : std::make_shared<Channel::SubscriberList>();
+    auto& list = *copy;
+    current = std::move(copy);
+    return list;
 }
 
 std::shared_ptr<const Channel::SubscriberList> HubCore::subscribers(const Channel& ch)

@@ -103,6 +103,10 @@ private:
     std::vector<std::shared_ptr<Session>> sessions_snapshot() const;
     std::vector<std::shared_ptr<Channel>> channels_snapshot() const;
     static std::shared_ptr<const Channel::SubscriberList> subscribers(const Channel& ch);
+
+    // The channel's list, ready to change; the caller holds ch.mutex_.
+    static Channel::SubscriberList& writable_subscribers(Channel& ch);
+
     void housekeeping();
 
     const HubOptions options_;

@@ -214,6 +214,34 @@ TEST_CASE("a publication is encoded once and shared by every subscriber", "[hub]
     CHECK(c.pub_offsets("rec:m") == std::vector<std::uint64_t>{1});
 }
 
+TEST_CASE("subscribers leaving in any order: a publication reaches those left", "[hub]")
+{
+    Hub hub(test_options());
+    std::vector<std::unique_ptr<Client>> clients;
+    for (int i = 0; i < 6; ++i) {
+        clients.push_back(std::make_unique<Client>(hub));
+        clients.back()->connect();
+        clients.back()->subscribe("rec:m", 2);
+    }
+
+    // One unsubscribes and one goes away, each between publications: the
+    // list then changes in place, and the hole is filled from its end.
+    clients[1]->send(R"({"unsubscribe":{"channel":"rec:m"},"id":3})");
+    hub.publish("rec:m", R"({"n":1})");
+    clients[4]->session->closed();
+    hub.publish("rec:m", R"({"n":2})");
+
+    const std::vector<std::uint64_t> both{1, 2};
+    CHECK(clients[0]->pub_offsets("rec:m") == both);
+    CHECK(clients[1]->pub_offsets("rec:m").empty());
+    CHECK(clients[2]->pub_offsets("rec:m") == both);
+    CHECK(clients[3]->pub_offsets("rec:m") == both);
+    CHECK(clients[4]->pub_offsets("rec:m") == std::vector<std::uint64_t>{1});
+    CHECK(clients[5]->pub_offsets("rec:m") == both);
+    REQUIRE(hub.channels().size() == 1);
+    CHECK(hub.channels()[0].num_clients == 4);
+}
+
 TEST_CASE("a returning client recovers exactly what it missed", "[hub][recovery]")
 {
     Hub hub(test_options());
