@@ -339,3 +339,20 @@ TEST_CASE("presence spans nodes and expires with its node", "[presence]")
     REQUIRE(left.size() == 1);
     CHECK(left.count("c1") == 1);
 }
+
+TEST_CASE("a malformed PUB/SUB message is dropped and logged, the feed goes on", "[publish]")
+{
+    RedisServer server;
+    Cluster c(server);
+    subscribe(c.b, "room");
+
+    CHECK(server.command({"PUBLISH", "herald:pub:room", "not msgpack"}) == "1");
+    REQUIRE_FALSE(publish(c.a, "room", numbered(1)).first);
+    REQUIRE(c.node_b.wait([](const Node& n) { return n.received().size() == 1; }));
+    CHECK(c.node_b.received()[0].data == numbered(1));
+
+    auto logs = c.node_b.logs();
+    CHECK(std::any_of(logs.begin(), logs.end(), [](const std::string& line) {
+        return line == "dropped a malformed message in channel room";
+    }));
+}
