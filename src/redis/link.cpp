@@ -89,6 +89,8 @@ void Link::attempt()
         return;
     }
 
+    // TODO(#3): hiredis resolves a host name with a blocking getaddrinfo,
+    // which holds the broker's thread for as long as DNS takes.
     redisAsyncContext* ac = redisAsyncConnect(options_.host.c_str(), options_.port);
     if (ac == nullptr || ac->err != 0) {
         std::string why = ac != nullptr ? error_text(ac, "cannot connect") : "out of memory";
