@@ -155,6 +155,9 @@ void Link::on_disconnect(const redisAsyncContext* ac, int status)
 void Link::connected()
 {
     deadline_.cancel();
+    // A peer that vanished without closing the socket (a machine gone) is
+    // otherwise noticed only when a write fails; the feed writes nothing.
+    redisEnableKeepAlive(&ac_->c);
     up_ = true;
     in_flight_ = 0;
     arm_watchdog();
