@@ -288,6 +288,9 @@ void Run::publish()
     plan.count = o_.publications;
     plan.size = o_.size;
     plan.rate = o_.rate;
+    // herald answers once the fan-out is queued: under a backlog that
+    // takes as long as the deliveries themselves.
+    plan.answer_timeout_s = o_.drain_timeout_s;
 
     publish_cpu_ns_ = self_cpu_ns();
     publish_start_ns_ = now_ns();
