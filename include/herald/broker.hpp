@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -72,6 +73,23 @@ struct NodeInfo {
     std::chrono::seconds uptime{0};
 };
 
+/// A cluster-wide operation on one user's connections, carried from the
+/// node that takes it to every other node.
+struct ControlCommand {
+    enum class Kind {
+        disconnect,  ///< close the connections with `code` and `reason`
+        unsubscribe, ///< take them out of `channel`
+    };
+
+    Kind kind = Kind::disconnect;
+    std::string origin;  ///< the uid of the node that sent it
+    std::string user;    ///< whose connections
+    std::string client;  ///< only this connection of theirs; empty: all
+    std::string channel; ///< unsubscribe: the channel they leave
+    std::uint16_t code = 0; ///< disconnect: the close code
+    std::string reason;     ///< disconnect: the close reason
+};
+
 /// What a broker reports to the node that started it.
 class BrokerEventHandler {
 public:
@@ -88,6 +106,10 @@ public:
     /// of its channels stands and sends subscribers that fell behind back
     /// to recovery.
     virtual void on_feed_restored() {}
+
+    /// Another node sent a ControlCommand (Broker::publish_control). A
+    /// broker may also hand a node its own commands back: `origin` tells.
+    virtual void on_control(const ControlCommand&) {}
 
     /// This node as other nodes see it; a broker shared by several nodes
     /// sends it to them now and then.
@@ -113,6 +135,7 @@ public:
     using PresenceCallback = std::function<void(std::error_code, PresenceMap)>;
     using StatsCallback = std::function<void(std::error_code, PresenceStats)>;
     using NodesCallback = std::function<void(std::error_code, std::vector<NodeInfo>)>;
+    using ControlCallback = std::function<void(std::error_code)>;
 
     virtual ~Broker() = default;
 
@@ -154,6 +177,11 @@ public:
     /// The other live nodes sharing this broker's channels, as they last
     /// reported (BrokerEventHandler::node_info). The default knows none.
     virtual void nodes(NodesCallback done) { done({}, {}); }
+
+    /// Carries `command` to every other node sharing this broker's channels
+    /// (BrokerEventHandler::on_control); the sending node applies it
+    /// itself. The default, for a broker of one node, has no one to tell.
+    virtual void publish_control(ControlCommand, ControlCallback done) { done({}); }
 };
 
 } // namespace herald

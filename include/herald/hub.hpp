@@ -37,6 +37,23 @@ struct PublishRequest {
     std::string idempotency_key;
 };
 
+/// Connections to close on every node (Hub::disconnect_user).
+struct DisconnectRequest {
+    std::string user;   ///< required: anonymous connections have no user
+    std::string client; ///< only this connection; empty: all of the user's
+    /// The close code and reason; 3000-4999, and at most 123 bytes of
+    /// reason (a WebSocket close frame's room).
+    std::uint16_t code = disconnect::force_disconnect.code;
+    std::string reason = std::string(disconnect::force_disconnect.reason);
+};
+
+/// Subscriptions to end on every node (Hub::unsubscribe_user).
+struct UnsubscribeRequest {
+    std::string channel;
+    std::string user;   ///< required
+    std::string client; ///< only this connection; empty: all of the user's
+};
+
 /// A channel this node has local subscribers in.
 struct ChannelSummary {
     std::string name;
@@ -110,6 +127,25 @@ public:
     std::vector<NodeInfo> nodes() const;
     std::vector<NodeInfo> nodes(std::error_code& ec) const noexcept;
     void nodes_async(std::function<void(std::error_code, std::vector<NodeInfo>)> done) const;
+
+    /// Closes the connections of `request.user` on every node. This node's
+    /// are closed before the call returns; the others', once the broker
+    /// has carried the command. Errors: bad_request (no user, a code or
+    /// reason out of range), shut_down, broker errors (this node's
+    /// connections are closed all the same).
+    void disconnect_user(const DisconnectRequest& request);
+    void disconnect_user(const DisconnectRequest& request, std::error_code& ec) noexcept;
+    void disconnect_user_async(DisconnectRequest request,
+                               std::function<void(std::error_code)> done);
+
+    /// Ends the subscriptions of `request.user` to `request.channel` on
+    /// every node; each client gets unsubscribe push 2000 "server
+    /// unsubscribe" and does not resubscribe. Errors as disconnect_user,
+    /// plus those of the channel name (bad_request, unknown_channel).
+    void unsubscribe_user(const UnsubscribeRequest& request);
+    void unsubscribe_user(const UnsubscribeRequest& request, std::error_code& ec) noexcept;
+    void unsubscribe_user_async(UnsubscribeRequest request,
+                                std::function<void(std::error_code)> done);
 
     /// Lets a new client connection in. The transport then feeds the session
     /// with Session::receive and reports the end with Session::closed.

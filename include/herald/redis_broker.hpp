@@ -100,6 +100,10 @@ public:
     void presence_stats(const std::string& channel, StatsCallback done) override;
     void nodes(NodesCallback done) override;
 
+    /// Publishes `command` in the Redis channel "<prefix>:control", which
+    /// every node subscribes to while it runs.
+    void publish_control(ControlCommand command, ControlCallback done) override;
+
     /// The options the broker runs with.
     const RedisBrokerOptions& options() const noexcept;
 

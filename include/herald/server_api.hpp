@@ -34,7 +34,8 @@ struct HttpResponse {
 
 /// The Centrifugo-compatible server API: POST /api/<method> with a JSON body
 /// and the key in `X-API-Key` or `Authorization: apikey KEY`. Methods:
-/// publish, broadcast, history, presence, presence_stats, channels, info.
+/// publish, broadcast, history, presence, presence_stats, channels, info,
+/// disconnect, unsubscribe.
 /// Answers `{"result":{...}}` or `{"error":{"code":N,"message":"..."}}`, with
 /// HTTP 401 for a missing or wrong key, 400 for a malformed body, 404 for an
 /// unknown method and 405 for a method other than POST.

@@ -91,6 +91,11 @@ public:
     NodeInfo node_info() const override { return info(); }
     void nodes(std::function<void(std::error_code, std::vector<NodeInfo>)> done) const;
 
+    // Cluster-wide operations on a user's connections (src/core/control.cpp).
+    void disconnect_user(DisconnectRequest request, std::function<void(std::error_code)> done);
+    void unsubscribe_user(UnsubscribeRequest request, std::function<void(std::error_code)> done);
+    void on_control(const ControlCommand& command) override;
+
     /// The shared server ping frame, `{}`.
     const FramePtr& ping_frame() const noexcept { return ping_frame_; }
 
@@ -108,6 +113,12 @@ private:
     static Channel::SubscriberList& writable_subscribers(Channel& ch);
 
     void housekeeping();
+
+    // Applies `command` to this node's sessions, then has the broker carry
+    // it to the others.
+    void control(ControlCommand command, std::function<void(std::error_code)> done);
+    void apply_control(const ControlCommand& command);
+    void server_unsubscribe(Session& session, const std::string& channel);
 
     const HubOptions options_;
     Logger logger_;

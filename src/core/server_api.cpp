@@ -504,6 +504,83 @@ void api_info(Hub& hub, const Json&, const ReplyPtr& reply)
     });
 }
 
+// "user" (required) and "client" (optional) of disconnect and unsubscribe.
+const char* read_target(const Json& body, std::string& user, std::string& client)
+{
+    auto it = body.find("user");
+    if (it == body.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+        return "user must be a non-empty string";
+    }
+    user = it->get<std::string>();
+
+    auto id = body.find("client");
+    if (id == body.end() || id->is_null()) {
+        return nullptr;
+    }
+    if (!id->is_string()) {
+        return "client must be a string";
+    }
+    client = id->get<std::string>();
+    return nullptr;
+}
+
+// {"code":N,"reason":"..."}; absent, the request keeps 3503 "force
+// disconnect".
+const char* read_disconnect(const Json& body, DisconnectRequest& out)
+{
+    auto it = body.find("disconnect");
+    if (it == body.end() || it->is_null()) {
+        return nullptr;
+    }
+    if (!it->is_object()) {
+        return "disconnect must be an object";
+    }
+
+    auto code = it->find("code");
+    if (code == it->end() || !code->is_number_unsigned() ||
+        code->get<std::uint64_t>() < 3000 || code->get<std::uint64_t>() > 4999) {
+        return "disconnect.code must be an integer from 3000 to 4999";
+    }
+    auto reason = it->find("reason");
+    if (reason != it->end() && !reason->is_null() && !reason->is_string()) {
+        return "disconnect.reason must be a string";
+    }
+    bool has_reason = reason != it->end() && reason->is_string();
+    out.code = static_cast<std::uint16_t>(code->get<std::uint64_t>());
+    out.reason = has_reason ? reason->get<std::string>() : std::string();
+    return out.reason.size() > 123 ? "disconnect.reason must be at most 123 bytes" : nullptr;
+}
+
+void api_disconnect(Hub& hub, const Json& body, const ReplyPtr& reply)
+{
+    DisconnectRequest request;
+    const char* why = read_target(body, request.user, request.client);
+    why = why ? why : read_disconnect(body, request);
+    if (why) {
+        reply->send(bad_field(why));
+        return;
+    }
+
+    hub.disconnect_user_async(std::move(request), [reply](std::error_code ec) {
+        reply->send(ec ? failed(ec) : succeeded("{}"));
+    });
+}
+
+void api_unsubscribe(Hub& hub, const Json& body, const ReplyPtr& reply)
+{
+    UnsubscribeRequest request;
+    const char* why = read_channel(body, "channel", request.channel);
+    why = why ? why : read_target(body, request.user, request.client);
+    if (why) {
+        reply->send(bad_field(why));
+        return;
+    }
+
+    hub.unsubscribe_user_async(std::move(request), [reply](std::error_code ec) {
+        reply->send(ec ? failed(ec) : succeeded("{}"));
+    });
+}
+
 using Method = void (*)(Hub&, const Json&, const ReplyPtr&);
 
 Method find_method(std::string_view name)
@@ -516,6 +593,8 @@ Method find_method(std::string_view name)
         {"presence_stats", api_presence_stats},
         {"channels", api_channels},
         {"info", api_info},
+        {"disconnect", api_disconnect},
+        {"unsubscribe", api_unsubscribe},
     };
     for (const auto& [method_name, method] : methods) {
         if (method_name == name) {

@@ -149,6 +149,45 @@ bool decode_node_info(std::string_view bytes, NodeInfo& out)
     });
 }
 
+std::string encode_control(const ControlCommand& command)
+{
+    msgpack::sbuffer buffer;
+    Packer packer(buffer);
+    packer.pack_array(7);
+    packer.pack(static_cast<unsigned>(command.kind));
+    packer.pack(command.origin);
+    packer.pack(command.user);
+    packer.pack(command.client);
+    packer.pack(command.channel);
+    packer.pack(command.code);
+    packer.pack(command.reason);
+    return to_string(buffer);
+}
+
+bool decode_control(std::string_view bytes, ControlCommand& out)
+{
+    return unpack(bytes, [&out](const msgpack::object& object) {
+        const auto* fields = array_of(object, 7);
+        if (fields == nullptr) {
+            return false;
+        }
+        // A kind this node does not know comes from a newer node: refused,
+        // not guessed at.
+        auto kind = fields[0].as<unsigned>();
+        if (kind > static_cast<unsigned>(ControlCommand::Kind::unsubscribe)) {
+            return false;
+        }
+        out.kind = static_cast<ControlCommand::Kind>(kind);
+        out.origin = fields[1].as<std::string>();
+        out.user = fields[2].as<std::string>();
+        out.client = fields[3].as<std::string>();
+        out.channel = fields[4].as<std::string>();
+        out.code = fields[5].as<std::uint16_t>();
+        out.reason = fields[6].as<std::string>();
+        return true;
+    });
+}
+
 bool decode_envelope(std::string_view bytes, Envelope& out)
 {
     return unpack(bytes, [&out](const msgpack::object& object) {

@@ -35,6 +35,11 @@ bool decode_client_info(std::string_view bytes, ClientInfo& out);
 std::string encode_node_info(const NodeInfo& node);
 bool decode_node_info(std::string_view bytes, NodeInfo& out);
 
+/// [kind, origin, user, client, channel, code, reason]: what the control
+/// channel carries.
+std::string encode_control(const ControlCommand& command);
+bool decode_control(std::string_view bytes, ControlCommand& out);
+
 /// What the publish script sends through PUB/SUB: [offset, epoch, body].
 struct Envelope {
     std::uint64_t offset = 0;

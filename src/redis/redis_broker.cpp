@@ -212,6 +212,7 @@ public:
     void remove_presence(const std::string& channel, const std::string& client_id);
     void presence(const std::string& channel, PresenceCallback done);
     void nodes(NodesCallback done);
+    void publish_control(const ControlCommand& command, ControlCallback done);
 
     const RedisBrokerOptions options;
 
@@ -231,6 +232,7 @@ private:
 
     std::string key(std::string_view kind, std::string_view channel) const;
     std::string feed_prefix() const { return options.prefix + ":pub:"; }
+    std::string control_channel() const { return options.prefix + ":control"; }
     std::vector<std::string> node_keys() const
     {
         return {options.prefix + ":nodes", options.prefix + ":nodes_exp"};
@@ -269,6 +271,7 @@ private:
     void feed_up();
     void feed_down(const std::string& why, bool was_up, unsigned attempt);
     void on_push(const redisReply* r);
+    void on_control(std::string_view message);
     void deliver(const std::string& channel, std::string_view message);
     void confirmed(const std::string& channel, bool subscribed);
 
@@ -582,6 +585,11 @@ void RedisBroker::Impl::feed_up()
 {
     log(LogLevel::info, fmt::format("feed connected to redis {}:{}", options.host, options.port));
 
+    // The control channel is wanted for the node's whole life; a new feed
+    // connection has no subscriptions, so each one subscribes again.
+    if (!feed_.subscription({"SUBSCRIBE", control_channel()})) {
+        log(LogLevel::error, "cannot subscribe to the control channel");
+    }
     std::vector<std::string> names;
     for (const auto& [name, feed] : feeds_) {
         names.push_back(name);
@@ -621,6 +629,12 @@ void RedisBroker::Impl::on_push(const redisReply* r)
     }
     std::string_view kind = text(r->element[0]);
     std::string_view name = text(r->element[1]);
+    if (name == control_channel()) {
+        if (kind == "message") {
+            on_control(text(r->element[2]));
+        }
+        return;
+    }
     std::string prefix = feed_prefix();
     if (name.substr(0, prefix.size()) != prefix) {
         return;
@@ -652,6 +666,30 @@ void RedisBroker::Impl::deliver(const std::string& channel, std::string_view mes
     pub.offset = envelope.offset;
     auto shared = std::make_shared<const Publication>(std::move(pub));
     handler_->on_publication(channel, shared, {envelope.offset, std::move(envelope.epoch)});
+}
+
+void RedisBroker::Impl::on_control(std::string_view message)
+{
+    ControlCommand command;
+    if (!redis::decode_control(message, command)) {
+        log(LogLevel::warn, "dropped a malformed message in the control channel");
+        return;
+    }
+    if (handler_ != nullptr) {
+        handler_->on_control(command);
+    }
+}
+
+void RedisBroker::Impl::publish_control(const ControlCommand& command, ControlCallback done)
+{
+    if (!started_) {
+        done(unavailable());
+        return;
+    }
+    commands_.command({"PUBLISH", control_channel(), redis::encode_control(command)},
+                      [this, done = std::move(done)](const redisReply* r) {
+                          done(check(r, "a control message"));
+                      });
 }
 
 void RedisBroker::Impl::confirmed(const std::string& channel, bool subscribed)
@@ -754,8 +792,6 @@ void RedisBroker::Impl::repeat(asio::steady_timer& timer,
 
 // The node registry works as a channel's presence does: a hash of entries
 // and a set of their expiry times, written again by each node now and then.
-// TODO(#3): no control channel for other cluster-wide operations: a
-// disconnect or unsubscribe reaches only the node serving the client.
 void RedisBroker::Impl::announce()
 {
     if (handler_ == nullptr) {
@@ -877,6 +913,14 @@ void RedisBroker::nodes(NodesCallback done)
 {
     impl_->post([impl = impl_.get(), done = std::move(done)]() mutable {
         impl->nodes(std::move(done));
+    });
+}
+
+void RedisBroker::publish_control(ControlCommand command, ControlCallback done)
+{
+    impl_->post([impl = impl_.get(), command = std::move(command),
+                 done = std::move(done)]() mutable {
+        impl->publish_control(command, std::move(done));
     });
 }
 

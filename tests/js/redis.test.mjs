@@ -22,6 +22,7 @@ import {
     disconnectAll,
 } from './lib/client.mjs';
 import { WebSocket } from './lib/deps.mjs';
+import { userToken } from './lib/token.mjs';
 
 let redis;
 const nodes = [];
@@ -204,4 +205,38 @@ test('a publish fails with code 100 while Redis is down', async () => {
     assert.equal(status, 200);
     assert.equal(body.error.code, 100);
     await node.stop();
+});
+
+test('disconnect and unsubscribe through one node reach the clients of another', async () => {
+    const secret = 'redis-control-secret';
+    const one = await startServer({ redis: redis.url, tokenSecret: secret });
+    const two = await startServer({ redis: redis.url, tokenSecret: secret });
+    const channel = 'rec:control';
+
+    // The real client: a server unsubscribe ends its subscription for good,
+    // and 3503 is a final disconnect.
+    const client = makeClient(two, { token: userToken('mallory', secret) });
+    await connect(client);
+    const { sub } = await subscribe(client, channel);
+    const unsubscribed = waitFor(sub, 'unsubscribed');
+    const unsub = await one.api('unsubscribe', { channel, user: 'mallory' });
+    assert.deepEqual(unsub.body, { result: {} });
+    const gone = await unsubscribed;
+    assert.equal(gone.code, 2000);
+    assert.equal(sub.state, 'unsubscribed');
+
+    const disconnected = waitFor(client, 'disconnected');
+    const kick = await one.api('disconnect', {
+        user: 'mallory',
+        disconnect: { code: 3503, reason: 'force disconnect' },
+    });
+    assert.deepEqual(kick.body, { result: {} });
+    const ctx = await disconnected;
+    assert.equal(ctx.code, 3503);
+    assert.equal(ctx.reason, 'force disconnect');
+    await sleep(300);
+    assert.equal(client.state, 'disconnected', 'the client does not reconnect');
+
+    await one.stop();
+    await two.stop();
 });

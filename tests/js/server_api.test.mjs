@@ -9,12 +9,17 @@ import assert from 'node:assert/strict';
 
 import { startServer, API_KEY } from './lib/server.mjs';
 import { RawClient } from './lib/raw.mjs';
+import { userToken } from './lib/token.mjs';
+
+const SECRET = 'server-api-test-secret';
 
 let server;
+let userServer; // with a token secret, for the calls that name a user
 const raws = [];
 
 before(async () => {
     server = await startServer();
+    userServer = await startServer({ tokenSecret: SECRET });
 });
 
 after(async () => {
@@ -22,7 +27,20 @@ after(async () => {
         raw.close();
     }
     await server?.stop();
+    await userServer?.stop();
 });
+
+// A raw client of `user` on the server with tokens, connected.
+async function userClient(user) {
+    const raw = await RawClient.open(userServer.wsUrl);
+    raws.push(raw);
+    const connected = await raw.connect({ token: userToken(user, SECRET) });
+    return { raw, client: connected.client };
+}
+
+function isOpen(raw) {
+    return raw.closeInfo === null;
+}
 
 test('publish returns the offset and epoch', { timeout: 10000 }, async () => {
     const first = await server.api('publish', { channel: 'rec:api', data: { n: 1 } });
@@ -114,6 +132,94 @@ test('presence, channels and info describe who is here', { timeout: 10000 }, asy
     assert.ok(node.num_channels >= 1);
     assert.equal(typeof node.version, 'string');
 });
+
+test(
+    'disconnect closes every connection of the user with the code given',
+    { timeout: 10000 },
+    async () => {
+        const first = await userClient('alice');
+        const second = await userClient('alice');
+        const bob = await userClient('bob');
+
+        const { status, body } = await userServer.api('disconnect', {
+            user: 'alice',
+            disconnect: { code: 4004, reason: 'kicked' },
+        });
+        assert.equal(status, 200);
+        assert.deepEqual(body, { result: {} });
+        for (const { raw } of [first, second]) {
+            assert.deepEqual(await raw.waitClosed(), { code: 4004, reason: 'kicked' });
+        }
+        await bob.raw.call({ subscribe: { channel: 'rec:api-still-here' } });
+        assert.ok(isOpen(bob.raw), 'another user stays connected');
+    },
+);
+
+test(
+    'disconnect of one client closes it with 3503 "force disconnect"',
+    { timeout: 10000 },
+    async () => {
+        const target = await userClient('carol');
+        const other = await userClient('carol');
+
+        const { body } = await userServer.api('disconnect', {
+            user: 'carol',
+            client: target.client,
+        });
+        assert.deepEqual(body, { result: {} });
+        assert.deepEqual(await target.raw.waitClosed(), { code: 3503, reason: 'force disconnect' });
+        await other.raw.call({ subscribe: { channel: 'rec:api-other' } });
+        assert.ok(isOpen(other.raw), 'the user\'s other connection stays');
+    },
+);
+
+test(
+    'unsubscribe sends unsubscribe push 2000 and leaves the channel',
+    { timeout: 10000 },
+    async () => {
+        const dave = await userClient('dave');
+        const erin = await userClient('erin');
+        const channel = 'rec:api-unsub';
+        await dave.raw.call({ subscribe: { channel } });
+        await erin.raw.call({ subscribe: { channel } });
+
+        const { status, body } = await userServer.api('unsubscribe', { channel, user: 'dave' });
+        assert.equal(status, 200);
+        assert.deepEqual(body, { result: {} });
+        const push = await dave.raw.waitMessage((m) => m.push?.unsubscribe !== undefined, {
+            what: 'the unsubscribe push',
+        });
+        assert.deepEqual(push.push, {
+            channel,
+            unsubscribe: { code: 2000, reason: 'server unsubscribe' },
+        });
+        const stats = await userServer.api('presence_stats', { channel });
+        assert.equal(stats.body.result.num_clients, 1, 'only erin is left in the channel');
+        assert.ok(isOpen(dave.raw), 'an unsubscribe does not disconnect');
+    },
+);
+
+test(
+    'disconnect and unsubscribe refuse a missing user: error 107',
+    { timeout: 10000 },
+    async () => {
+        const frank = await userClient('frank');
+        for (const [method, request] of [
+            ['disconnect', {}],
+            ['disconnect', { user: '' }],
+            ['disconnect', { user: 'frank', disconnect: { code: 1000 } }],
+            ['unsubscribe', { channel: 'rec:api-x' }],
+            ['unsubscribe', { user: 'frank' }],
+        ]) {
+            const { status, body } = await userServer.api(method, request);
+            assert.equal(status, 200, `${method} ${JSON.stringify(request)}`);
+            assert.equal(body.error?.code, 107, `${method} ${JSON.stringify(request)}`);
+            assert.equal(typeof body.error.message, 'string');
+        }
+        await frank.raw.call({ subscribe: { channel: 'rec:api-x' } });
+        assert.ok(isOpen(frank.raw), 'a refused call closes nothing');
+    },
+);
 
 test('publish into an unknown namespace is error 102', { timeout: 10000 }, async () => {
     const { body } = await server.api('publish', { channel: 'nosuchns:x', data: {} });

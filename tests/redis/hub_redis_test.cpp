@@ -4,6 +4,7 @@
 
 #include <herald/hub.hpp>
 #include <herald/session.hpp>
+#include <herald/token.hpp>
 
 #include "catch.hpp"
 #include "fake_connection.hpp"
@@ -30,14 +31,32 @@ HubOptions hub_options()
     return o;
 }
 
+constexpr const char* token_secret = "hub-redis-test";
+
+// With connection tokens, for tests that need users.
+HubOptions user_hub_options()
+{
+    HubOptions o = hub_options();
+    o.token_hmac_secret = token_secret;
+    return o;
+}
+
+std::string token_for(const std::string& user)
+{
+    TokenClaims claims;
+    claims.sub = user;
+    return issue_token(claims, token_secret);
+}
+
 // A client of one hub; replies come on the broker's thread, so every
-// read waits for them.
+// read waits for them. A user's client needs a hub of user_hub_options().
 struct Client {
-    explicit Client(Hub& hub)
+    explicit Client(Hub& hub, const std::string& user = "")
         : conn(std::make_shared<FakeConnection>()), session(hub.accept(conn))
     {
         REQUIRE(session);
-        session->receive(R"({"connect":{"name":"test"},"id":1})");
+        std::string token = user.empty() ? "" : R"(,"token":")" + token_for(user) + "\"";
+        session->receive(R"({"connect":{"name":"test")" + token + R"(},"id":1})");
         reply(1);
     }
 
@@ -78,10 +97,15 @@ struct Client {
 
     bool told_insufficient_state(const std::string& channel) const
     {
+        return told_unsubscribe(channel, 2500);
+    }
+
+    bool told_unsubscribe(const std::string& channel, int code) const
+    {
         for (const auto& m : conn->messages()) {
             if (m.contains("push") && m["push"].value("channel", "") == channel &&
                 m["push"].contains("unsubscribe") &&
-                m["push"]["unsubscribe"].value("code", 0) == 2500) {
+                m["push"]["unsubscribe"].value("code", 0) == code) {
                 return true;
             }
         }
@@ -121,6 +145,15 @@ std::shared_ptr<RedisBroker> broker_for(const RedisServer& server,
     o.reconnect_min = reconnect;
     o.reconnect_max = std::max(reconnect, o.reconnect_max);
     return std::make_shared<RedisBroker>(o);
+}
+
+// True once `nodes` feed connections listen on the control channel: a
+// command published before is lost to the others, as any PUB/SUB message.
+bool control_listeners(const RedisServer& server, int nodes)
+{
+    std::string expected = "herald:control " + std::to_string(nodes);
+    return Client::wait_until(
+        [&] { return server.command({"PUBSUB", "NUMSUB", "herald:control"}) == expected; });
 }
 
 } // namespace
@@ -235,4 +268,73 @@ TEST_CASE("every hub lists every live node, and forgets a stopped one", "[hub]")
     two.reset();
     REQUIRE(Client::wait_until([&] { return one.nodes().size() == 1; }));
     CHECK(one.nodes().at(0).name == "one");
+}
+
+TEST_CASE("a disconnect on one node closes the user's connections on every node",
+          "[control]")
+{
+    RedisServer server;
+    Hub one(user_hub_options(), broker_for(server));
+    Hub two(user_hub_options(), broker_for(server));
+    Client here(one, "alice");
+    Client there(two, "alice");
+    Client bob(two, "bob");
+    REQUIRE(control_listeners(server, 2));
+
+    DisconnectRequest request;
+    request.user = "alice";
+    request.code = 4003;
+    request.reason = "banned";
+    one.disconnect_user(request);
+
+    CHECK(here.conn->close_code() == std::optional<std::uint16_t>(4003));
+    REQUIRE(Client::wait_until([&] { return there.conn->close_code().has_value(); }));
+    CHECK(there.conn->close_code() == std::optional<std::uint16_t>(4003));
+    CHECK(Client::wait_until([&] { return two.info().num_clients == 1; }));
+    CHECK_FALSE(bob.conn->close_code());
+}
+
+TEST_CASE("an unsubscribe on one node reaches the subscriber on another", "[control]")
+{
+    RedisServer server;
+    Hub one(user_hub_options(), broker_for(server));
+    Hub two(user_hub_options(), broker_for(server));
+    Client alice(two, "alice");
+    Client bob(two, "bob");
+    alice.subscribe("rec:u", 2);
+    bob.subscribe("rec:u", 2);
+    REQUIRE(control_listeners(server, 2));
+
+    UnsubscribeRequest request;
+    request.channel = "rec:u";
+    request.user = "alice";
+    one.unsubscribe_user(request);
+
+    REQUIRE(Client::wait_until([&] { return alice.told_unsubscribe("rec:u", 2000); }));
+    CHECK(alice.session->channels().empty());
+    CHECK_FALSE(alice.conn->close_code());
+    one.publish("rec:u", "{}");
+    REQUIRE(Client::wait_until([&] { return bob.offsets("rec:u").size() == 1; }));
+    CHECK(alice.offsets("rec:u").empty());
+    CHECK_FALSE(bob.told_unsubscribe("rec:u", 2000));
+}
+
+TEST_CASE("the control channel is subscribed again after a PUB/SUB outage", "[control]")
+{
+    RedisServer server;
+    Hub one(user_hub_options(), broker_for(server));
+    Hub two(user_hub_options(), broker_for(server));
+    Client there(two, "alice");
+    REQUIRE(control_listeners(server, 2));
+
+    server.command({"CLIENT", "KILL", "TYPE", "pubsub"});
+
+    // Commands sent while node two's feed is down are lost to it, as any
+    // PUB/SUB message is; one sent after it is back must arrive.
+    DisconnectRequest request;
+    request.user = "alice";
+    CHECK(Client::wait_until([&] {
+        one.disconnect_user(request);
+        return there.conn->close_code() == std::optional<std::uint16_t>(3503);
+    }));
 }

@@ -6,6 +6,7 @@
 
 #include "catch.hpp"
 #include "fake_connection.hpp"
+#include "forwarding_broker.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -538,42 +539,7 @@ namespace {
 
 // Passes everything to a MemoryBroker but lets the test cut the feed, as a
 // lost Redis PUB/SUB connection would.
-class CuttableBroker final : public Broker {
-public:
-    void start(BrokerEventHandler& h) override
-    {
-        handler = &h;
-        inner.start(h);
-    }
-    void stop() override { inner.stop(); }
-    void publish(const std::string& c, std::string d, PublishOptions o,
-                 PublishCallback done) override
-    {
-        inner.publish(c, std::move(d), std::move(o), std::move(done));
-    }
-    void subscribe(const std::string& c) override { inner.subscribe(c); }
-    void unsubscribe(const std::string& c) override { inner.unsubscribe(c); }
-    void history(const std::string& c, HistoryQuery q, HistoryCallback done) override
-    {
-        inner.history(c, std::move(q), std::move(done));
-    }
-    void add_presence(const std::string& c, ClientInfo i) override { inner.add_presence(c, i); }
-    void remove_presence(const std::string& c, const std::string& id) override
-    {
-        inner.remove_presence(c, id);
-    }
-    void presence(const std::string& c, PresenceCallback done) override
-    {
-        inner.presence(c, std::move(done));
-    }
-    void presence_stats(const std::string& c, StatsCallback done) override
-    {
-        inner.presence_stats(c, std::move(done));
-    }
-
-    MemoryBroker inner;
-    BrokerEventHandler* handler = nullptr;
-};
+class CuttableBroker final : public herald::test::ForwardingBroker {};
 
 bool has_unsubscribe_push(const Client& c, const std::string& channel, int code)
 {
