@@ -81,15 +81,30 @@ std::optional<std::uint64_t> id_offset(std::string_view id)
     return offset;
 }
 
-// One [id, ["d", body]] entry of XRANGE.
+// The value of field `name` in an entry's [field, value, ...], or null.
+const redisReply* entry_field(const redisReply* fields, std::string_view name)
+{
+    if (fields == nullptr || fields->type != REDIS_REPLY_ARRAY) {
+        return nullptr;
+    }
+    for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
+        if (text(fields->element[i]) == name) {
+            return fields->element[i + 1];
+        }
+    }
+    return nullptr;
+}
+
+// One [id, ["d", body, "t", time]] entry of XRANGE.
 PublicationPtr read_entry(const redisReply* entry)
 {
-    if (!is_array(entry, 2) || !is_array(entry->element[1], 2)) {
+    if (!is_array(entry, 2)) {
         return nullptr;
     }
     auto offset = id_offset(text(entry->element[0]));
+    const redisReply* body = entry_field(entry->element[1], "d");
     Publication pub;
-    if (!offset || !redis::decode_publication(text(entry->element[1]->element[1]), pub)) {
+    if (!offset || body == nullptr || !redis::decode_publication(text(body), pub)) {
         return nullptr;
     }
     pub.offset = *offset;
@@ -537,7 +552,8 @@ void RedisBroker::Impl::read_stream(const std::string& channel,
 
     eval(redis::history_script(), {key("stream", channel), key("meta", channel)},
          {detail::random_string(epoch_length), meta_ttl(query.history_ttl),
-          query.reverse ? "r" : "f", first, last, std::to_string(limit)},
+          query.reverse ? "r" : "f", first, last, std::to_string(limit),
+          std::to_string(query.history_ttl.count())},
          answer<HistoryResult>("a history read", read_history, std::move(done)));
 }
 

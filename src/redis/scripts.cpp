@@ -8,11 +8,11 @@ namespace herald::redis {
 namespace {
 
 // Stream entry ids are "<offset>-0", so a range by offset is a range by id.
-// TODO(#3): entries expire with the whole stream (its TTL is renewed at
-// every publish), not one by one after history_ttl as in MemoryBroker.
-// A stream is deleted when its meta hash is created, so that a new epoch
-// never shows entries of an old one. The idempotency key holds
-// "<offset> <epoch>" of the first publish.
+// Each entry keeps its publication (d) and the time Redis took it in
+// milliseconds (t), by which history reads expire it. A stream is deleted
+// when its meta hash is created, so that a new epoch never shows entries of
+// an old one. The idempotency key holds "<offset> <epoch>" of the first
+// publish.
 constexpr std::string_view publish_source = R"lua(
 if KEYS[3] then
     local seen = redis.call('get', KEYS[3])
@@ -30,7 +30,9 @@ end
 local offset = redis.call('hincrby', KEYS[2], 's', 1)
 redis.call('expire', KEYS[2], ARGV[6])
 if tonumber(ARGV[2]) > 0 and tonumber(ARGV[3]) > 0 then
-    redis.call('xadd', KEYS[1], 'MAXLEN', ARGV[2], offset .. '-0', 'd', ARGV[1])
+    local now = redis.call('time')
+    local at = now[1] * 1000 + math.floor(now[2] / 1000)
+    redis.call('xadd', KEYS[1], 'MAXLEN', ARGV[2], offset .. '-0', 'd', ARGV[1], 't', at)
     redis.call('expire', KEYS[1], ARGV[3])
 end
 redis.call('publish', ARGV[5], cmsgpack.pack({offset, epoch, ARGV[1]}))
@@ -41,8 +43,38 @@ return {offset, epoch, 0}
 )lua";
 
 // Reading creates the meta hash as publishing would: a subscriber told
-// {0, epoch} must see the first publication in that same epoch.
+// {0, epoch} must see the first publication in that same epoch. Entries
+// older than history_ttl (ARGV[7], seconds) are trimmed before the range is
+// read; they are the oldest, so they come first. The top stays: a reader
+// that needed a trimmed entry sees the gap and does not recover. Entries
+// without a time (written by an older herald) are kept.
 constexpr std::string_view history_source = R"lua(
+local function expired_count(key, ttl)
+    local now = redis.call('time')
+    local cutoff = now[1] * 1000 + math.floor(now[2] / 1000) - ttl * 1000
+    local count = 0
+    local start = '-'
+    while true do
+        local batch = redis.call('xrange', key, start, '+', 'COUNT', 64)
+        for _, entry in ipairs(batch) do
+            local at = nil
+            for i = 1, #entry[2], 2 do
+                if entry[2][i] == 't' then
+                    at = tonumber(entry[2][i + 1])
+                end
+            end
+            if at == nil or at > cutoff then
+                return count
+            end
+            count = count + 1
+        end
+        if #batch < 64 then
+            return count
+        end
+        start = (tonumber(string.match(batch[#batch][1], '^%d+')) + 1) .. '-0'
+    end
+end
+
 local epoch = redis.call('hget', KEYS[2], 'e')
 if not epoch then
     epoch = ARGV[1]
@@ -53,6 +85,12 @@ redis.call('expire', KEYS[2], ARGV[2])
 local top = tonumber(redis.call('hget', KEYS[2], 's') or '0')
 local count = tonumber(ARGV[6])
 local entries = {}
+if count ~= 0 and tonumber(ARGV[7]) > 0 then
+    local expired = expired_count(KEYS[1], tonumber(ARGV[7]))
+    if expired > 0 then
+        redis.call('xtrim', KEYS[1], 'MAXLEN', redis.call('xlen', KEYS[1]) - expired)
+    end
+end
 if count ~= 0 then
     local command = ARGV[3] == 'f' and 'xrange' or 'xrevrange'
     if count > 0 then

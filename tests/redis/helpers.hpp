@@ -141,8 +141,10 @@ inline std::pair<std::error_code, HistoryResult> history(Broker& broker,
                                                          const std::string& channel,
                                                          HistoryQuery q = {})
 {
-    q.history_size = 100;
-    q.history_ttl = 60s;
+    if (q.history_ttl.count() == 0) {
+        q.history_size = 100;
+        q.history_ttl = 60s;
+    }
     return wait_for<HistoryResult>(
         [&](auto done) { broker.history(channel, std::move(q), std::move(done)); });
 }

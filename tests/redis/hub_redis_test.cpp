@@ -28,6 +28,10 @@ HubOptions hub_options()
     rec.recovery = true;
     rec.presence = true;
     o.namespaces["rec"] = rec;
+
+    ChannelOptions brief = rec;
+    brief.history_ttl = 2s;
+    o.namespaces["brief"] = brief;
     return o;
 }
 
@@ -337,4 +341,52 @@ TEST_CASE("the control channel is subscribed again after a PUB/SUB outage", "[co
         one.disconnect_user(request);
         return there.conn->close_code() == std::optional<std::uint16_t>(3503);
     }));
+}
+
+TEST_CASE("history entries expire one by one, and recovery never skips one", "[history]")
+{
+    RedisServer server;
+    Hub one(hub_options(), broker_for(server));
+    Hub two(hub_options(), broker_for(server));
+    const std::string channel = "brief:x";
+    std::string epoch;
+    for (int i = 0; i < 3; ++i) {
+        epoch = one.publish(channel, "{}").position.epoch;
+    }
+    std::this_thread::sleep_for(1300ms);
+    one.publish(channel, "{}");
+    one.publish(channel, "{}");
+    // Publications 1-3 are now older than the 2 s history_ttl, 4-5 are not;
+    // each publish renewed the stream's own TTL.
+    std::this_thread::sleep_for(900ms);
+
+    HistoryQuery all;
+    all.limit = -1;
+    auto history = two.history(channel, all);
+    CHECK(history.top == StreamPosition{5, epoch});
+    std::vector<std::uint64_t> kept;
+    for (const auto& pub : history.publications) {
+        kept.push_back(pub->offset);
+    }
+    CHECK(kept == range(4, 5));
+
+    HistoryQuery since = all;
+    since.since = StreamPosition{1, epoch};
+    std::error_code ec;
+    two.history(channel, since, ec);
+    CHECK(ec == errc::unrecoverable_position);
+
+    Client gap(two);
+    std::string recover = R"(,"recover":true,"epoch":")" + epoch + "\"";
+    auto lost = gap.subscribe(channel, 2, recover + R"(,"offset":1)");
+    CHECK(lost["was_recovering"] == true);
+    CHECK_FALSE(lost.value("recovered", false));
+    CHECK(lost.value("publications", json::array()).empty());
+    CHECK(lost["offset"] == 5);
+
+    Client whole(one);
+    auto rec = whole.subscribe(channel, 2, recover + R"(,"offset":3)");
+    CHECK(rec["recovered"] == true);
+    REQUIRE(rec["publications"].size() == 2);
+    CHECK(rec["publications"][0]["offset"] == 4);
 }
