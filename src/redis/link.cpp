@@ -49,6 +49,7 @@ Link::Link(asio::io_context& io, const RedisBrokerOptions& options, Events event
       options_(options),
       events_(std::move(events)),
       delay_(options.reconnect_min),
+      resolver_(io),
       retry_(io),
       deadline_(io),
       watchdog_(io)
@@ -75,6 +76,10 @@ void Link::close()
 {
     open_ = false;
     retry_.cancel();
+    ++resolution_;
+    resolving_ = false;
+    resolver_.cancel();
+    addresses_.clear();
     abandon();
     auto waiting = std::move(waiting_);
     waiting_.clear();
@@ -85,13 +90,57 @@ void Link::close()
 
 void Link::attempt()
 {
-    if (!open_ || ac_ != nullptr) {
+    if (!open_ || ac_ != nullptr || resolving_) {
+        return;
+    }
+    if (addresses_.empty()) {
+        resolve();
         return;
     }
 
-    // TODO(#3): hiredis resolves a host name with a blocking getaddrinfo,
-    // which holds the broker's thread for as long as DNS takes.
-    redisAsyncContext* ac = redisAsyncConnect(options_.host.c_str(), options_.port);
+    std::string address = std::move(addresses_.front());
+    addresses_.pop_front();
+    connect_to(address);
+}
+
+// Each address of the host is tried once, in the resolver's order, before
+// the name is resolved again: "localhost" may give ::1 first to a Redis
+// that listens on 127.0.0.1 only.
+void Link::resolve()
+{
+    asio::error_code literal_error;
+    auto literal = asio::ip::make_address(options_.host, literal_error);
+    if (!literal_error) {
+        addresses_.push_back(literal.to_string());
+        attempt();
+        return;
+    }
+
+    resolving_ = true;
+    unsigned resolution = ++resolution_;
+    resolver_.async_resolve(
+        options_.host, std::to_string(options_.port),
+        [this, resolution](const asio::error_code& ec,
+                           const asio::ip::tcp::resolver::results_type& results) {
+            if (resolution != resolution_) {
+                return;
+            }
+            resolving_ = false;
+            for (const auto& entry : results) {
+                addresses_.push_back(entry.endpoint().address().to_string());
+            }
+            if (ec || addresses_.empty()) {
+                std::string why = ec ? ec.message() : "no address";
+                failed("cannot resolve " + options_.host + ": " + why, false);
+                return;
+            }
+            attempt();
+        });
+}
+
+void Link::connect_to(const std::string& address)
+{
+    redisAsyncContext* ac = redisAsyncConnect(address.c_str(), options_.port);
     if (ac == nullptr || ac->err != 0) {
         std::string why = ac != nullptr ? error_text(ac, "cannot connect") : "out of memory";
         if (ac != nullptr) {
@@ -155,6 +204,8 @@ void Link::on_disconnect(const redisAsyncContext* ac, int status)
 void Link::connected()
 {
     deadline_.cancel();
+    // The next connection resolves the name again, for a Redis that moved.
+    addresses_.clear();
     // A peer that vanished without closing the socket (a machine gone) is
     // otherwise noticed only when a write fails; the feed writes nothing.
     redisEnableKeepAlive(&ac_->c);
@@ -176,6 +227,18 @@ void Link::connected()
 
 void Link::failed(const std::string& why, bool was_up)
 {
+    if (!was_up && open_ && !addresses_.empty()) {
+        // The host has another address to try: not a failure yet, and the
+        // commands waiting for the connection go on waiting.
+        retry_.expires_after(std::chrono::milliseconds(0));
+        retry_.async_wait([this](const asio::error_code& ec) {
+            if (!ec) {
+                attempt();
+            }
+        });
+        return;
+    }
+
     up_ = false;
     in_flight_ = 0;
     watchdog_.cancel();
@@ -220,7 +283,7 @@ void Link::command(std::vector<std::string> args, ReplyHandler handler)
 {
     if (up_) {
         send(args, std::move(handler));
-    } else if (ac_ != nullptr) {
+    } else if (under_way()) {
         waiting_.emplace_back(std::move(args), std::move(handler));
     } else {
         handler(nullptr);

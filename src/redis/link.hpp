@@ -9,6 +9,7 @@
 #include <herald/redis_broker.hpp>
 
 #include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
 #include <chrono>
@@ -55,8 +56,9 @@ public:
     /// True while connected.
     bool up() const noexcept { return up_; }
 
-    /// True while an attempt to connect is under way.
-    bool connecting() const noexcept { return ac_ != nullptr && !up_; }
+    /// True while an attempt to connect is under way: resolving the host,
+    /// connecting to one of its addresses, or about to try the next.
+    bool connecting() const noexcept { return !up_ && under_way(); }
 
     /// Sends `args`. While an attempt to connect is under way the command
     /// waits for it; with no connection at all `handler` gets null at once.
@@ -67,12 +69,19 @@ public:
     bool subscription(const std::vector<std::string>& args);
 
 private:
+    bool under_way() const noexcept
+    {
+        return ac_ != nullptr || resolving_ || !addresses_.empty();
+    }
+
     static void on_connect(const redisAsyncContext* ac, int status);
     static void on_disconnect(const redisAsyncContext* ac, int status);
     static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
     static void on_push(redisAsyncContext* ac, void* reply, void* privdata);
 
     void attempt();
+    void resolve();
+    void connect_to(const std::string& address);
     void connected();
     void failed(const std::string& why, bool was_up);
     void abandon();
@@ -87,6 +96,12 @@ private:
     bool up_ = false;
     unsigned failures_ = 0;
     std::chrono::milliseconds delay_;
+    // Host names are resolved here, off the loop (asio runs getaddrinfo on
+    // a thread of its own), and hiredis gets the addresses one at a time.
+    asio::ip::tcp::resolver resolver_;
+    std::deque<std::string> addresses_;
+    bool resolving_ = false;
+    unsigned resolution_ = 0; // a resolution whose number differs is stale
     asio::steady_timer retry_;
     asio::steady_timer deadline_;
     asio::steady_timer watchdog_;

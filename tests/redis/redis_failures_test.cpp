@@ -232,3 +232,37 @@ TEST_CASE("Redis restarted mid-stream: publishes fail while it is down, none is 
     REQUIRE(stream.publications.size() == by_epoch[new_epoch].size());
     CHECK(logged(node_a, "lost"));
 }
+
+TEST_CASE("a host name is resolved off the broker's loop, then connected", "[url]")
+{
+    RedisServer server;
+    RedisBrokerOptions o = options_for(server);
+    parse_redis_url("redis://localhost:" + std::to_string(server.port()), o);
+    REQUIRE(o.host == "localhost");
+    Node node;
+    RedisBroker broker(o);
+    broker.start(node);
+
+    // Sent while the name is being resolved: it waits for the connection.
+    auto [ec, first] = publish(broker, "room", "{}");
+    REQUIRE_FALSE(ec);
+    CHECK(first.position.offset == 1);
+
+    // The feed connection resolves the name too.
+    subscribe(broker, "room");
+    REQUIRE_FALSE(publish(broker, "room", "{}").first);
+    CHECK(node.wait([](const Node& n) { return n.received().size() == 1; }));
+}
+
+TEST_CASE("a host name that does not resolve fails the calls and is logged", "[url]")
+{
+    RedisServer server;
+    RedisBrokerOptions o = options_for(server);
+    o.host = "no-such-host.invalid";
+    Node node;
+    RedisBroker broker(o);
+    broker.start(node);
+
+    CHECK(node.wait([](const Node& n) { return logged(n, "cannot resolve no-such-host"); }));
+    CHECK(publish(broker, "room", "{}").first == errc::broker_unavailable);
+}
