@@ -17,6 +17,13 @@ namespace herald {
 struct RedisBrokerOptions {
     std::string host = "127.0.0.1"; ///< an IP address or a host name
     std::uint16_t port = 6379;
+    /// Sent with AUTH at every connection, before any other command; empty:
+    /// no AUTH. A wrong one is logged as an error and calls fail with
+    /// errc::broker_unavailable.
+    std::string password;
+    /// A Redis 6 ACL user for AUTH; empty: the default user. Needs a
+    /// password.
+    std::string username;
     /// Every key and PUB/SUB channel starts with this and a colon; nodes
     /// that share channels use the same prefix.
     std::string prefix = "herald";
@@ -43,8 +50,10 @@ struct RedisBrokerOptions {
     std::chrono::seconds meta_ttl{7 * 24 * 3600};
 };
 
-/// Reads "redis://HOST:PORT" (or "HOST:PORT", or "HOST") into `options`.
-/// Sets `ec` to errc::invalid_options when `url` is malformed.
+/// Reads "redis://HOST:PORT" (or "HOST:PORT", or "HOST") into `options`,
+/// with an optional "USER:PASSWORD@" or ":PASSWORD@" before the host
+/// (percent-encoded, as in any URL). Sets `ec` to errc::invalid_options
+/// when `url` is malformed.
 void parse_redis_url(std::string_view url,
                      RedisBrokerOptions& options,
                      std::error_code& ec) noexcept;

@@ -140,6 +140,7 @@ void Link::resolve()
 
 void Link::connect_to(const std::string& address)
 {
+    refused_ = false;
     redisAsyncContext* ac = redisAsyncConnect(address.c_str(), options_.port);
     if (ac == nullptr || ac->err != 0) {
         std::string why = ac != nullptr ? error_text(ac, "cannot connect") : "out of memory";
@@ -203,12 +204,49 @@ void Link::on_disconnect(const redisAsyncContext* ac, int status)
 
 void Link::connected()
 {
-    deadline_.cancel();
     // The next connection resolves the name again, for a Redis that moved.
     addresses_.clear();
     // A peer that vanished without closing the socket (a machine gone) is
     // otherwise noticed only when a write fails; the feed writes nothing.
     redisEnableKeepAlive(&ac_->c);
+    if (options_.password.empty()) {
+        ready();
+    } else {
+        authenticate();
+    }
+}
+
+// AUTH goes before any other command. The connection counts as up, and the
+// commands waiting for it go, once Redis accepted it; the connect deadline
+// runs until then.
+void Link::authenticate()
+{
+    std::vector<std::string> args{"AUTH"};
+    if (!options_.username.empty()) {
+        args.push_back(options_.username);
+    }
+    args.push_back(options_.password);
+
+    redisAsyncContext* ac = ac_;
+    send(args, [this, ac](const redisReply* r) {
+        // Null: the connection is going, and on_disconnect says so.
+        if (r == nullptr || ac_ != ac) {
+            return;
+        }
+        if (r->type != REDIS_REPLY_ERROR) {
+            ready();
+            return;
+        }
+        refused_ = true;
+        std::string why = "AUTH refused: " + std::string(r->str, r->len);
+        abandon();
+        failed(why, false);
+    });
+}
+
+void Link::ready()
+{
+    deadline_.cancel();
     up_ = true;
     in_flight_ = 0;
     arm_watchdog();

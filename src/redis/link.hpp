@@ -60,6 +60,9 @@ public:
     /// connecting to one of its addresses, or about to try the next.
     bool connecting() const noexcept { return !up_ && under_way(); }
 
+    /// True when the last attempt failed because Redis refused AUTH.
+    bool refused() const noexcept { return refused_; }
+
     /// Sends `args`. While an attempt to connect is under way the command
     /// waits for it; with no connection at all `handler` gets null at once.
     void command(std::vector<std::string> args, ReplyHandler handler);
@@ -83,6 +86,8 @@ private:
     void resolve();
     void connect_to(const std::string& address);
     void connected();
+    void authenticate();
+    void ready();
     void failed(const std::string& why, bool was_up);
     void abandon();
     void send(const std::vector<std::string>& args, ReplyHandler handler);
@@ -94,6 +99,7 @@ private:
     redisAsyncContext* ac_ = nullptr;
     bool open_ = false;
     bool up_ = false;
+    bool refused_ = false;
     unsigned failures_ = 0;
     std::chrono::milliseconds delay_;
     // Host names are resolved here, off the loop (asio runs getaddrinfo on

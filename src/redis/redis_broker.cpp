@@ -183,6 +183,8 @@ void validate(const RedisBrokerOptions& o)
     const char* what = nullptr;
     if (o.host.empty() || o.port == 0) {
         what = "herald::RedisBroker: host and port are required";
+    } else if (!o.username.empty() && o.password.empty()) {
+        what = "herald::RedisBroker: a username needs a password";
     } else if (o.prefix.empty()) {
         what = "herald::RedisBroker: prefix must not be empty";
     } else if (o.connect_timeout.count() <= 0 || o.command_timeout.count() <= 0 ||
@@ -255,7 +257,11 @@ private:
     std::string meta_ttl(std::chrono::seconds history_ttl) const;
 
     void log(LogLevel level, std::string_view message) const;
-    void log_down(std::string_view link, const std::string& why, bool was_up, unsigned attempt);
+    void log_down(const Link& link,
+                  std::string_view name,
+                  const std::string& why,
+                  bool was_up,
+                  unsigned attempt);
     std::error_code check(const redisReply* r, std::string_view what) const;
 
     // A reply handler that reads a `Result` with `read` and hands it to
@@ -324,7 +330,7 @@ RedisBroker::Impl::Impl(RedisBrokerOptions o)
                      announce();
                  },
                  [this](const std::string& why, bool was_up, unsigned attempt) {
-                     log_down("command", why, was_up, attempt);
+                     log_down(commands_, "command", why, was_up, attempt);
                  },
                  {}}),
       feed_(io_, options,
@@ -374,7 +380,8 @@ void RedisBroker::Impl::log(LogLevel level, std::string_view message) const
     }
 }
 
-void RedisBroker::Impl::log_down(std::string_view link,
+void RedisBroker::Impl::log_down(const Link& link,
+                                 std::string_view name,
                                  const std::string& why,
                                  bool was_up,
                                  unsigned attempt)
@@ -382,10 +389,12 @@ void RedisBroker::Impl::log_down(std::string_view link,
     if (!started_) {
         return;
     }
-    // One warning per outage; the retries that follow are debug records.
-    auto level = was_up || attempt == 1 ? LogLevel::warn : LogLevel::debug;
+    // One record per outage, an error when the password is wrong (nothing
+    // gets better by waiting); the retries that follow are debug records.
+    auto first = link.refused() ? LogLevel::error : LogLevel::warn;
+    auto level = was_up || attempt == 1 ? first : LogLevel::debug;
     log(level, fmt::format("{} connection to redis {}:{} {}: {}; reconnecting (attempt {})",
-                           link, options.host, options.port, was_up ? "lost" : "failed", why,
+                           name, options.host, options.port, was_up ? "lost" : "failed", why,
                            attempt));
 }
 
@@ -623,7 +632,7 @@ void RedisBroker::Impl::feed_up()
 
 void RedisBroker::Impl::feed_down(const std::string& why, bool was_up, unsigned attempt)
 {
-    log_down("feed", why, was_up, attempt);
+    log_down(feed_, "feed", why, was_up, attempt);
 
     std::vector<std::function<void(std::error_code)>> waiting;
     for (auto it = feeds_.begin(); it != feeds_.end();) {

@@ -20,8 +20,51 @@ bool parse_port(std::string_view text, std::uint16_t& port)
     return true;
 }
 
+int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+// Undoes URL percent-encoding ("%40" is '@'); false on a broken escape.
+bool percent_decode(std::string_view text, std::string& out)
+{
+    out.clear();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out.push_back(text[i]);
+            continue;
+        }
+        int high = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
+        int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+        if (high < 0 || low < 0) {
+            return false;
+        }
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+    }
+    return true;
+}
+
+// "USER:PASSWORD" or ":PASSWORD"; a user without a password is refused,
+// as AUTH needs one.
+bool parse_userinfo(std::string_view text, RedisBrokerOptions& out)
+{
+    auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon + 1 == text.size()) {
+        return false;
+    }
+    return percent_decode(text.substr(0, colon), out.username) &&
+           percent_decode(text.substr(colon + 1), out.password);
+}
+
 // "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT".
-// TODO(#3): no password (AUTH), TLS, Sentinel or Cluster.
+// TODO(#3): no TLS (rediss://), Sentinel or Cluster.
 bool parse_authority(std::string_view text, RedisBrokerOptions& out)
 {
     std::string_view host = text;
@@ -73,7 +116,15 @@ void parse_redis_url(std::string_view url,
 
     RedisBrokerOptions parsed = options;
     try {
-        if (!parse_authority(url, parsed)) {
+        // The last '@' ends the user info: a password may hold an '@' that
+        // was not encoded, a host never does.
+        std::string_view authority = url;
+        bool ok = true;
+        if (auto at = url.rfind('@'); at != std::string_view::npos) {
+            ok = parse_userinfo(url.substr(0, at), parsed);
+            authority = url.substr(at + 1);
+        }
+        if (!ok || !parse_authority(authority, parsed)) {
             ec = make_error_code(errc::invalid_options);
             return;
         }

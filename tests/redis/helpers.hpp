@@ -42,6 +42,9 @@ public:
             [this](const LogRecord& r) {
                 std::lock_guard<std::mutex> lock(mutex_);
                 logs_.emplace_back(r.message);
+                if (r.level == LogLevel::error) {
+                    errors_.emplace_back(r.message);
+                }
             },
             LogLevel::debug);
     }
@@ -76,6 +79,13 @@ public:
         return restored_;
     }
 
+    /// The messages of the error records only.
+    std::vector<std::string> errors() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return errors_;
+    }
+
     std::vector<std::string> logs() const
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -102,6 +112,7 @@ private:
     std::condition_variable changed_;
     std::vector<Received> received_;
     std::vector<std::string> logs_;
+    std::vector<std::string> errors_;
     int restored_ = 0;
     Logger logger_;
 };

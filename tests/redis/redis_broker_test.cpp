@@ -58,9 +58,19 @@ TEST_CASE("parse_redis_url reads host and port", "[url]")
     CHECK(o.host == "::1");
     CHECK(o.port == 7000);
 
+    parse_redis_url("redis://:s3cret@10.0.0.8:6381", o);
+    CHECK(o.host == "10.0.0.8");
+    CHECK(o.password == "s3cret");
+    CHECK(o.username.empty());
+
+    parse_redis_url("redis://herald:p%40ss:w@rd@cache.local", o);
+    CHECK(o.host == "cache.local");
+    CHECK(o.username == "herald");
+    CHECK(o.password == "p@ss:w@rd");
+
     std::error_code ec;
     for (const char* bad : {"redis://", "redis://h:", "redis://h:99999", "redis://u@h:1",
-                            "redis://[::1"}) {
+                            "redis://[::1", "redis://:@h", "redis://u:p%4@h", "redis://:p@"}) {
         parse_redis_url(bad, o, ec);
         CHECK(ec == errc::invalid_options);
     }

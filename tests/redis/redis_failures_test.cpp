@@ -17,6 +17,14 @@ using namespace herald::test;
 
 namespace {
 
+// One broker, started, and the node that hears from it.
+struct Started {
+    explicit Started(const RedisBrokerOptions& o) : broker(o) { broker.start(node); }
+
+    Node node;
+    RedisBroker broker;
+};
+
 bool logged(const Node& node, std::string_view text)
 {
     auto logs = node.logs();
@@ -239,9 +247,9 @@ TEST_CASE("a host name is resolved off the broker's loop, then connected", "[url
     RedisBrokerOptions o = options_for(server);
     parse_redis_url("redis://localhost:" + std::to_string(server.port()), o);
     REQUIRE(o.host == "localhost");
-    Node node;
-    RedisBroker broker(o);
-    broker.start(node);
+    Started started(o);
+    Node& node = started.node;
+    RedisBroker& broker = started.broker;
 
     // Sent while the name is being resolved: it waits for the connection.
     auto [ec, first] = publish(broker, "room", "{}");
@@ -259,10 +267,76 @@ TEST_CASE("a host name that does not resolve fails the calls and is logged", "[u
     RedisServer server;
     RedisBrokerOptions o = options_for(server);
     o.host = "no-such-host.invalid";
-    Node node;
-    RedisBroker broker(o);
-    broker.start(node);
+    Started started(o);
+    Node& node = started.node;
+    RedisBroker& broker = started.broker;
 
     CHECK(node.wait([](const Node& n) { return logged(n, "cannot resolve no-such-host"); }));
     CHECK(publish(broker, "room", "{}").first == errc::broker_unavailable);
+}
+
+TEST_CASE("a password is sent with AUTH at every connection", "[auth]")
+{
+    RedisServer server("s3cret");
+    RedisBrokerOptions o = options_for(server);
+    parse_redis_url("redis://:s3cret@127.0.0.1:" + std::to_string(server.port()), o);
+    Started started(o);
+    Node& node = started.node;
+    RedisBroker& broker = started.broker;
+
+    REQUIRE_FALSE(publish(broker, "room", "{}").first);
+    subscribe(broker, "room");
+
+    // Both connections come back, and authenticate again.
+    server.command({"CLIENT", "KILL", "TYPE", "normal"});
+    server.command({"CLIENT", "KILL", "TYPE", "pubsub"});
+    REQUIRE(node.wait([&](const Node&) { return !publish(broker, "room", "{}").first; }));
+    REQUIRE(node.wait([](const Node& n) { return n.restored() == 1; }));
+    REQUIRE_FALSE(history(broker, "room").first);
+    auto [ec, last] = publish(broker, "room", "{}");
+    REQUIRE_FALSE(ec);
+    CHECK(node.wait([&](const Node& n) {
+        return !n.received().empty() && n.received().back().offset == last.position.offset;
+    }));
+}
+
+TEST_CASE("a Redis 6 ACL user authenticates with its name and password", "[auth]")
+{
+    RedisServer server("admin-pass");
+    server.command({"ACL", "SETUSER", "herald", "on", ">herald-pass", "~*", "&*", "+@all"});
+    RedisBrokerOptions o = options_for(server);
+    parse_redis_url("redis://herald:herald-pass@127.0.0.1:" + std::to_string(server.port()), o);
+    Started started(o);
+    Node& node = started.node;
+    RedisBroker& broker = started.broker;
+
+    subscribe(broker, "room");
+    REQUIRE_FALSE(publish(broker, "room", "{}").first);
+    CHECK(node.wait([](const Node& n) { return n.received().size() == 1; }));
+    CHECK(server.command({"CLIENT", "LIST"}).find("user=herald") != std::string::npos);
+}
+
+TEST_CASE("a wrong password is logged and calls fail with broker_unavailable", "[auth]")
+{
+    RedisServer server("s3cret");
+    RedisBrokerOptions o = options_for(server);
+    o.password = "wrong";
+    Started started(o);
+    Node& node = started.node;
+    RedisBroker& broker = started.broker;
+
+    CHECK(node.wait([](const Node& n) { return logged(n, "AUTH refused"); }));
+    auto errors = node.errors();
+    CHECK(std::any_of(errors.begin(), errors.end(), [](const std::string& e) {
+        return e.find("AUTH refused") != std::string::npos;
+    }));
+    CHECK(publish(broker, "room", "{}").first == errc::broker_unavailable);
+    CHECK(history(broker, "room").first == errc::broker_unavailable);
+}
+
+TEST_CASE("a username without a password is refused", "[auth]")
+{
+    RedisBrokerOptions o;
+    o.username = "herald";
+    CHECK_THROWS_AS(RedisBroker(o), std::system_error);
 }

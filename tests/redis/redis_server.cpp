@@ -36,16 +36,26 @@ std::uint16_t free_port()
     return ntohs(addr.sin_port);
 }
 
-[[noreturn]] void exec_server(std::uint16_t port)
+// Built before the fork: the child of a threaded process must not allocate.
+std::vector<std::string> server_args(std::uint16_t port, const std::string& password)
+{
+    std::vector<std::string> args{"redis-server", "--port", std::to_string(port), "--bind",
+                                  "127.0.0.1", "--save", "", "--appendonly", "no",
+                                  "--loglevel", "warning"};
+    if (!password.empty()) {
+        args.push_back("--requirepass");
+        args.push_back(password);
+    }
+    return args;
+}
+
+[[noreturn]] void exec_server(char* const* argv)
 {
     // The server dies with the test, even when the test crashes.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int null = ::open("/dev/null", O_WRONLY);
     ::dup2(null, STDOUT_FILENO);
-    std::string p = std::to_string(port);
-    ::execl(HERALD_REDIS_SERVER_PATH, "redis-server", "--port", p.c_str(), "--bind",
-            "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning",
-            static_cast<char*>(nullptr));
+    ::execv(HERALD_REDIS_SERVER_PATH, argv);
     ::_exit(127);
 }
 
@@ -74,7 +84,8 @@ std::string reply_text(const redisReply* r)
 
 } // namespace
 
-RedisServer::RedisServer() : port_(free_port())
+RedisServer::RedisServer(std::string password)
+    : port_(free_port()), password_(std::move(password))
 {
     start();
 }
@@ -86,12 +97,19 @@ RedisServer::~RedisServer()
 
 void RedisServer::start()
 {
+    auto args = server_args(port_, password_);
+    std::vector<char*> argv;
+    for (auto& arg : args) {
+        argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+
     pid_ = ::fork();
     if (pid_ < 0) {
         throw std::runtime_error("fork failed");
     }
     if (pid_ == 0) {
-        exec_server(port_);
+        exec_server(argv.data());
     }
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -135,6 +153,13 @@ std::string RedisServer::command(const std::vector<std::string>& args) const
         redisConnectWithTimeout("127.0.0.1", port_, timeout));
     if (!c || c->err != 0) {
         throw std::runtime_error("cannot connect to redis-server");
+    }
+    if (!password_.empty()) {
+        std::unique_ptr<redisReply, ReplyFree> auth(static_cast<redisReply*>(
+            redisCommand(c.get(), "AUTH %b", password_.data(), password_.size())));
+        if (!auth || auth->type == REDIS_REPLY_ERROR) {
+            throw std::runtime_error("redis-server refused the test's AUTH");
+        }
     }
 
     std::vector<const char*> argv;

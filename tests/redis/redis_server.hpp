@@ -16,9 +16,10 @@ namespace herald::test {
 
 class RedisServer {
 public:
-    /// Starts redis-server on a free port of 127.0.0.1; throws when it does
-    /// not answer PING within a few seconds.
-    RedisServer();
+    /// Starts redis-server on a free port of 127.0.0.1, with
+    /// `--requirepass password` unless it is empty; throws when it does not
+    /// answer PING within a few seconds.
+    explicit RedisServer(std::string password = "");
     ~RedisServer();
 
     RedisServer(const RedisServer&) = delete;
@@ -40,11 +41,13 @@ public:
 
     /// Runs one command on a new blocking connection and returns the reply
     /// as text: a string, a status, an integer in decimal, or "ERR ..."; an
-    /// array becomes its elements joined by spaces.
+    /// array becomes its elements joined by spaces. Authenticates first
+    /// when the server has a password.
     std::string command(const std::vector<std::string>& args) const;
 
 private:
     std::uint16_t port_ = 0;
+    std::string password_;
     pid_t pid_ = -1;
 };
 
