@@ -26,9 +26,9 @@ constexpr std::size_t max_reason_bytes = 123;
 constexpr std::uint32_t server_unsubscribe_code = 2000;
 
 // Below 3000 are WebSocket's own codes; 5000 and up are no close codes.
-bool valid_close_code(std::uint16_t code)
+bool valid_close(std::uint16_t code, const std::string& reason)
 {
-    return code >= 3000 && code < 5000;
+    return code >= 3000 && code < 5000 && reason.size() <= max_reason_bytes;
 }
 
 bool addressed(const Session& session, const ControlCommand& command)
@@ -42,8 +42,7 @@ bool addressed(const Session& session, const ControlCommand& command)
 void HubCore::disconnect_user(DisconnectRequest request,
                               std::function<void(std::error_code)> done)
 {
-    if (request.user.empty() || !valid_close_code(request.code) ||
-        request.reason.size() > max_reason_bytes) {
+    if (request.user.empty() || !valid_close(request.code, request.reason)) {
         done(make_error_code(errc::bad_request));
         return;
     }
@@ -92,9 +91,19 @@ void HubCore::control(ControlCommand command, std::function<void(std::error_code
 void HubCore::on_control(const ControlCommand& command)
 {
     // A broker may hand back this node's own commands, applied already.
-    if (command.origin != uid_ && !shut_down_.load()) {
-        apply_control(command);
+    if (command.origin == uid_ || shut_down_.load()) {
+        return;
     }
+    // The sending node checked its request; what fails the check anyway
+    // did not come from a herald node, and no close frame could carry it.
+    if (command.kind == ControlCommand::Kind::disconnect &&
+        !valid_close(command.code, command.reason)) {
+        logger_.log(LogLevel::warn, "hub",
+                    fmt::format("ignored a disconnect of user {} with close code {}",
+                                command.user, command.code));
+        return;
+    }
+    apply_control(command);
 }
 
 void HubCore::apply_control(const ControlCommand& command)

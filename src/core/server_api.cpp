@@ -524,6 +524,22 @@ const char* read_target(const Json& body, std::string& user, std::string& client
     return nullptr;
 }
 
+// Centrifugo's fields herald has no use for would narrow the call down;
+// ignoring them would act on more connections than asked, so they are
+// refused.
+const char* refuse_narrowing(const Json& body, bool whitelist)
+{
+    auto session = body.find("session");
+    if (session != body.end() && !session->is_null()) {
+        return "session is not supported";
+    }
+    auto kept = body.find("whitelist");
+    if (whitelist && kept != body.end() && !kept->is_null()) {
+        return "whitelist is not supported";
+    }
+    return nullptr;
+}
+
 // {"code":N,"reason":"..."}; absent, the request keeps 3503 "force
 // disconnect".
 const char* read_disconnect(const Json& body, DisconnectRequest& out)
@@ -555,6 +571,7 @@ void api_disconnect(Hub& hub, const Json& body, const ReplyPtr& reply)
 {
     DisconnectRequest request;
     const char* why = read_target(body, request.user, request.client);
+    why = why ? why : refuse_narrowing(body, true);
     why = why ? why : read_disconnect(body, request);
     if (why) {
         reply->send(bad_field(why));
@@ -571,6 +588,7 @@ void api_unsubscribe(Hub& hub, const Json& body, const ReplyPtr& reply)
     UnsubscribeRequest request;
     const char* why = read_channel(body, "channel", request.channel);
     why = why ? why : read_target(body, request.user, request.client);
+    why = why ? why : refuse_narrowing(body, false);
     if (why) {
         reply->send(bad_field(why));
         return;

@@ -200,7 +200,7 @@ test(
 );
 
 test(
-    'disconnect and unsubscribe refuse a missing user: error 107',
+    'disconnect and unsubscribe refuse a missing user or an unsupported field: error 107',
     { timeout: 10000 },
     async () => {
         const frank = await userClient('frank');
@@ -210,6 +210,9 @@ test(
             ['disconnect', { user: 'frank', disconnect: { code: 1000 } }],
             ['unsubscribe', { channel: 'rec:api-x' }],
             ['unsubscribe', { user: 'frank' }],
+            ['disconnect', { user: 'frank', session: 's1' }],
+            ['disconnect', { user: 'frank', whitelist: ['c1'] }],
+            ['unsubscribe', { channel: 'rec:api-x', user: 'frank', session: 's1' }],
         ]) {
             const { status, body } = await userServer.api(method, request);
             assert.equal(status, 200, `${method} ${JSON.stringify(request)}`);

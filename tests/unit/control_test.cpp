@@ -229,9 +229,14 @@ TEST_CASE("a control command from another node is applied; this node's own is no
     broker->handler->on_control(other);
     CHECK(alice.unsubscribes("rec:a").size() == 1);
 
-    ControlCommand kick;
-    kick.origin = "another-node";
-    kick.user = "alice";
+    ControlCommand bad;
+    bad.origin = "another-node";
+    bad.user = "alice";
+    bad.code = 0;
+    broker->handler->on_control(bad);
+    CHECK_FALSE(alice.conn->close_code());
+
+    ControlCommand kick = bad;
     kick.code = 3503;
     kick.reason = "force disconnect";
     broker->handler->on_control(kick);
