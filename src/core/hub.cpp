@@ -139,13 +139,14 @@ std::shared_ptr<Session> HubCore::accept(std::shared_ptr<Connection> connection)
         std::make_shared<Session>(shared_from_this(), std::move(connection), random_uuid());
     std::lock_guard<std::mutex> lock(sessions_mutex_);
     sessions_.emplace(session->id(), session);
+    sessions_changed_ = true;
     return session;
 }
 
 void HubCore::remove_session(const std::string& id)
 {
     std::lock_guard<std::mutex> lock(sessions_mutex_);
-    sessions_.erase(id);
+    sessions_changed_ = sessions_.erase(id) != 0 || sessions_changed_;
 }
 
 std::vector<std::shared_ptr<Session>> HubCore::sessions_snapshot() const
@@ -447,11 +448,29 @@ void HubCore::housekeeping()
         }
 
         lock.unlock();
+        refresh_ticking();
         auto now = Clock::now();
-        for (auto& session : sessions_snapshot()) {
+        for (auto& session : ticking_) {
             session->tick(now);
         }
         lock.lock();
+    }
+
+    // Sessions hold the core: keeping them here would keep it alive.
+    ticking_.clear();
+}
+
+void HubCore::refresh_ticking()
+{
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    if (!sessions_changed_) {
+        return;
+    }
+    sessions_changed_ = false;
+    ticking_.clear();
+    ticking_.reserve(sessions_.size());
+    for (const auto& entry : sessions_) {
+        ticking_.push_back(entry.second);
     }
 }
 

@@ -113,6 +113,7 @@ private:
     static Channel::SubscriberList& writable_subscribers(Channel& ch);
 
     void housekeeping();
+    void refresh_ticking();
 
     // Applies `command` to this node's sessions, then has the broker carry
     // it to the others.
@@ -131,6 +132,12 @@ private:
 
     mutable std::mutex sessions_mutex_;
     std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+    bool sessions_changed_ = false; // since ticking_ was last rebuilt
+
+    // The sessions the housekeeper ticks, rebuilt only after sessions came
+    // or went: copying 20,000 session pointers four times a second cost
+    // more than a fan-out at low rates. Touched by the housekeeper alone.
+    std::vector<std::shared_ptr<Session>> ticking_;
 
     mutable std::mutex channels_mutex_;
     std::unordered_map<std::string, std::shared_ptr<Channel>> channels_;
