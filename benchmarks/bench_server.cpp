@@ -4,10 +4,14 @@
 // herald-bench-server: the herald node herald-bench measures. One channel
 // namespace (the default one, no history), the server API on, and the
 // contract herald-bench expects of every server: "LISTENING <port>" on
-// stdout, and a clean stop on SIGTERM or SIGINT.
+// stdout, and a clean stop on SIGTERM or SIGINT. With --redis it is one of
+// several nodes sharing the channel through a RedisBroker.
 
 #include <herald/herald.hpp>
 #include <herald/websocket.hpp>
+#ifdef HERALD_BENCH_REDIS
+#include <herald/redis_broker.hpp>
+#endif
 
 #include <pthread.h>
 #include <signal.h>
@@ -16,20 +20,24 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace {
 
 constexpr const char* usage =
     "usage: herald-bench-server [--port N] [--api-key K] [--threads N]\n"
-    "    [--queue-max-bytes N]\n";
+    "    [--queue-max-bytes N] [--redis redis://HOST:PORT]\n";
 
 struct Settings {
     unsigned long port = 0;
     std::string api_key = "bench-key";
     unsigned long threads = 0;
     unsigned long queue_max_bytes = 0; // 0: the hub's default
+    std::string redis;                 // empty: the in-memory broker
 };
 
 unsigned long to_number(const char* text)
@@ -56,6 +64,8 @@ Settings read_settings(int argc, char** argv)
             s.threads = to_number(value);
         } else if (name == "--queue-max-bytes") {
             s.queue_max_bytes = to_number(value);
+        } else if (name == "--redis") {
+            s.redis = value;
         } else {
             throw std::invalid_argument("unknown flag " + std::string(name));
         }
@@ -82,6 +92,25 @@ herald::HubOptions hub_options(const Settings& s)
     return options;
 }
 
+// Null (the hub's in-memory broker) for one node on its own.
+std::shared_ptr<herald::Broker> broker(const Settings& s)
+{
+    if (s.redis.empty()) {
+        return nullptr;
+    }
+#ifdef HERALD_BENCH_REDIS
+    herald::RedisBrokerOptions options;
+    std::error_code ec;
+    herald::parse_redis_url(s.redis, options, ec);
+    if (ec) {
+        throw std::invalid_argument("--redis: expected redis://HOST:PORT, not " + s.redis);
+    }
+    return std::make_shared<herald::RedisBroker>(std::move(options));
+#else
+    throw std::invalid_argument("--redis: built without herald::redis (HERALD_WITH_REDIS)");
+#endif
+}
+
 void serve(const Settings& s)
 {
     // Block the stop signals everywhere (the I/O threads inherit the mask)
@@ -92,7 +121,7 @@ void serve(const Settings& s)
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-    herald::Hub hub(hub_options(s));
+    herald::Hub hub(hub_options(s), broker(s));
     herald::WebSocketOptions ws;
     ws.port = static_cast<std::uint16_t>(s.port);
     ws.threads = static_cast<unsigned>(s.threads);

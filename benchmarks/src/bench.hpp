@@ -18,10 +18,25 @@ enum class Target {
     herald,   ///< herald-bench-server, Centrifugo client protocol v2 (JSON)
     ws,       ///< the `ws` peer: plain broadcast to every client
     socketio, ///< the Socket.IO 4 peer: broadcast to a room
+    /// one herald-bench-server on a Redis of its own: clients and
+    /// publisher on that node
+    herald_redis1,
+    /// two herald-bench-servers on one Redis: clients on node B, the
+    /// publisher on node A
+    herald_redis,
 };
 
-/// "herald", "ws" or "socketio".
+/// "herald", "ws", "socketio", "herald-redis1" or "herald-redis".
 std::string_view to_string(Target target) noexcept;
+
+/// The protocol `target`'s clients speak: herald for the Redis layouts.
+Target protocol_of(Target target) noexcept;
+
+/// True for the layouts that run herald on a redis-server.
+bool uses_redis(Target target) noexcept;
+
+/// How many server processes `target` runs (two for herald-redis).
+std::size_t node_count(Target target) noexcept;
 
 /// The target named `name`, or nothing.
 std::optional<Target> parse_target(std::string_view name) noexcept;

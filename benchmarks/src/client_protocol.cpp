@@ -60,10 +60,10 @@ bool find_stamp(std::string_view text, std::uint32_t& index, std::int64_t& sent_
     return parse_field(text, index) && parse_field(text, sent_ns);
 }
 
-ClientProtocol::ClientProtocol(Target target) : target_(target)
+ClientProtocol::ClientProtocol(Target target) : target_(protocol_of(target))
 {
     connect_ = json{{"id", connect_id}, {"connect", json::object()}}.dump();
-    if (target == Target::herald) {
+    if (target_ == Target::herald) {
         subscribe_ = json{{"id", subscribe_id}, {"subscribe", {{"channel", channel}}}}.dump();
     } else {
         // Socket.IO: message, event, ack id, then the event's arguments.
@@ -77,6 +77,8 @@ std::string ClientProtocol::uri(std::uint16_t port) const
     const std::string base = "ws://127.0.0.1:" + std::to_string(port);
     switch (target_) {
         case Target::herald:
+        case Target::herald_redis1:
+        case Target::herald_redis:
             return base + "/connection/websocket";
         case Target::ws:
             return base + "/";

@@ -69,13 +69,33 @@ std::string_view to_string(Target target) noexcept
             return "ws";
         case Target::socketio:
             return "socketio";
+        case Target::herald_redis1:
+            return "herald-redis1";
+        case Target::herald_redis:
+            return "herald-redis";
     }
     return "?";
 }
 
+Target protocol_of(Target target) noexcept
+{
+    return uses_redis(target) ? Target::herald : target;
+}
+
+bool uses_redis(Target target) noexcept
+{
+    return target == Target::herald_redis1 || target == Target::herald_redis;
+}
+
+std::size_t node_count(Target target) noexcept
+{
+    return target == Target::herald_redis ? 2 : 1;
+}
+
 std::optional<Target> parse_target(std::string_view name) noexcept
 {
-    for (auto target : {Target::herald, Target::ws, Target::socketio}) {
+    for (auto target : {Target::herald, Target::ws, Target::socketio, Target::herald_redis1,
+                        Target::herald_redis}) {
         if (to_string(target) == name) {
             return target;
         }

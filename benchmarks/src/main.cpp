@@ -4,6 +4,7 @@
 // herald-bench: publish-to-device latency of herald and its peers (ws,
 // Socket.IO) with N clients on this machine. Run with --help.
 
+#include "process.hpp"
 #include "run.hpp"
 
 #include <fmt/format.h>
@@ -33,7 +34,10 @@ constexpr int exit_skipped = 77; // ctest's SKIP_RETURN_CODE
 
 constexpr const char* usage =
     "usage: herald-bench [options]\n"
-    "  --targets LIST          herald,ws,socketio (default herald)\n"
+    "  --targets LIST          herald,ws,socketio,herald-redis1,herald-redis\n"
+    "                          (default herald); herald-redis1: one node on a\n"
+    "                          redis-server of its own; herald-redis: two nodes on\n"
+    "                          it, clients on one and the publisher on the other\n"
     "  --clients LIST          client counts, e.g. 1000,10000 (default 1000)\n"
     "  --publications M        publications per run (default 100)\n"
     "  --size S                bytes of each publication's data (default 500)\n"
@@ -52,7 +56,11 @@ constexpr const char* usage =
     ")\n"
     "  --peers-dir DIR         the peers' folder (default: " HERALD_BENCH_PEERS_DIR
     ")\n"
+    "  --redis-server PATH     for the herald-redis targets (default: " HERALD_BENCH_REDIS_SERVER
+    ")\n"
     "  --skip-missing-peers    skip (exit 77 if nothing ran) peers without node_modules\n"
+    "  --skip-missing-redis    skip (exit 77 if nothing ran) the herald-redis targets\n"
+    "                          without redis-server or a herald built with Redis\n"
     "  --json FILE             write the reports as JSON ('-': stdout)\n"
     "  --no-progress           no progress line on stderr\n"
     "Exits 0 when every run delivered every publication to every client.\n";
@@ -62,6 +70,7 @@ struct Args {
     std::vector<Target> targets{Target::herald};
     std::vector<std::size_t> clients{1000};
     bool skip_missing_peers = false;
+    bool skip_missing_redis = false;
     double offered_load = 0; // deliveries per second; 0: R as given
     std::string json_path;
 };
@@ -124,6 +133,8 @@ bool apply_switch(Args& a, std::string_view flag)
         a.offered_load = 10000;
     } else if (flag == "--skip-missing-peers") {
         a.skip_missing_peers = true;
+    } else if (flag == "--skip-missing-redis") {
+        a.skip_missing_redis = true;
     } else if (flag == "--no-progress") {
         a.run.progress = false;
     } else {
@@ -159,6 +170,8 @@ void apply_flag(Args& a, std::string_view flag, std::string_view value)
         r.server_bin = value;
     } else if (flag == "--node") {
         r.node = value;
+    } else if (flag == "--redis-server") {
+        r.redis_server = value;
     } else if (flag == "--peers-dir") {
         r.peers_dir = value;
     } else if (flag == "--offered-load") {
@@ -186,6 +199,7 @@ Args parse(int argc, char** argv)
     a.run.server_bin = sibling("herald-bench-server");
     a.run.node = HERALD_BENCH_NODE;
     a.run.peers_dir = HERALD_BENCH_PEERS_DIR;
+    a.run.redis_server = HERALD_BENCH_REDIS_SERVER;
     for (int i = 1; i < argc; ++i) {
         const std::string_view flag = argv[i];
         if (apply_switch(a, flag)) {
@@ -207,6 +221,27 @@ bool peers_installed(const std::string& dir)
     struct stat st {};
 
     return stat((dir + "/node_modules").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// Why `target` cannot run here and the flags say to skip it; empty when
+// it runs.
+std::string skip_reason(const Args& a, Target target)
+{
+    const auto& r = a.run;
+    if (target == Target::ws || target == Target::socketio) {
+        const bool missing = a.skip_missing_peers && !peers_installed(r.peers_dir);
+        return missing ? fmt::format("no {}/node_modules", r.peers_dir) : "";
+    }
+    if (!bench::uses_redis(target) || !a.skip_missing_redis) {
+        return "";
+    }
+    if (!HERALD_BENCH_WITH_REDIS) {
+        return "herald was built without herald::redis (HERALD_WITH_REDIS)";
+    }
+    if (!bench::executable_found(r.redis_server)) {
+        return fmt::format("no {}", r.redis_server);
+    }
+    return "";
 }
 
 void write_json(const std::string& path, const nlohmann::json& out)
@@ -245,11 +280,10 @@ int run(const Args& a)
     bool skipped = false;
     for (std::size_t clients : a.clients) {
         for (Target target : a.targets) {
-            if (target != Target::herald && a.skip_missing_peers &&
-                !peers_installed(a.run.peers_dir)) {
-                std::fprintf(stderr, "herald-bench: %s skipped: no %s/node_modules\n",
-                             std::string(bench::to_string(target)).c_str(),
-                             a.run.peers_dir.c_str());
+            const std::string reason = skip_reason(a, target);
+            if (!reason.empty()) {
+                std::fprintf(stderr, "herald-bench: %s skipped: %s\n",
+                             std::string(bench::to_string(target)).c_str(), reason.c_str());
                 skipped = true;
                 continue;
             }

@@ -4,13 +4,17 @@
 
 #include "bench.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -41,8 +45,9 @@ constexpr double stop_grace_s = 5.0;
     _exit(127);
 }
 
-// Reads the child's stdout until its LISTENING line, or fails.
-std::uint16_t read_port(int fd, double timeout_s)
+// Reads the child's stdout until a whole line holding `marker`; returns
+// what follows the marker on that line, or fails.
+std::string read_until(int fd, const std::string& marker, double timeout_s)
 {
     std::string text;
     const std::int64_t deadline = now_ns() + static_cast<std::int64_t>(timeout_s * 1e9);
@@ -57,13 +62,13 @@ std::uint16_t read_port(int fd, double timeout_s)
             break;
         }
         text.append(buf, static_cast<std::size_t>(n));
-        const auto at = text.find("LISTENING ");
+        const auto at = text.find(marker);
         const auto end = text.find('\n', at);
         if (at != std::string::npos && end != std::string::npos) {
-            return static_cast<std::uint16_t>(std::stoul(text.substr(at + 10, end - at - 10)));
+            return text.substr(at + marker.size(), end - at - marker.size());
         }
     }
-    throw std::runtime_error("server did not report LISTENING <port>");
+    throw std::runtime_error("server did not print \"" + marker + "\"");
 }
 
 std::uint64_t status_kb(const std::string& status, const std::string& key)
@@ -79,6 +84,33 @@ std::uint64_t status_kb(const std::string& status, const std::string& key)
 
 ServerProcess::ServerProcess(const std::vector<std::string>& argv, double timeout_s)
 {
+    spawn(argv);
+    try {
+        port_ = static_cast<std::uint16_t>(
+            std::stoul(read_until(stdout_fd_, "LISTENING ", timeout_s)));
+    } catch (...) {
+        stop();
+        throw;
+    }
+}
+
+ServerProcess::ServerProcess(const std::vector<std::string>& argv,
+                             std::uint16_t port,
+                             const std::string& ready,
+                             double timeout_s)
+    : port_(port)
+{
+    spawn(argv);
+    try {
+        read_until(stdout_fd_, ready, timeout_s);
+    } catch (...) {
+        stop();
+        throw;
+    }
+}
+
+void ServerProcess::spawn(const std::vector<std::string>& argv)
+{
     int fds[2];
     if (pipe(fds) != 0) {
         throw std::runtime_error("pipe failed");
@@ -93,12 +125,6 @@ ServerProcess::ServerProcess(const std::vector<std::string>& argv, double timeou
     }
     close(fds[1]);
     stdout_fd_ = fds[0];
-    try {
-        port_ = read_port(stdout_fd_, timeout_s);
-    } catch (...) {
-        stop();
-        throw;
-    }
 }
 
 ServerProcess::~ServerProcess()
@@ -152,6 +178,40 @@ std::optional<ProcSample> sample_process(pid_t pid)
     out.rss_kb = status_kb(status.str(), "VmRSS");
     out.hwm_kb = status_kb(status.str(), "VmHWM");
     return out;
+}
+
+std::uint16_t free_loopback_port()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof(addr);
+    const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), size) == 0 &&
+                    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size) == 0;
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (!ok) {
+        throw std::runtime_error("no free port on 127.0.0.1");
+    }
+    return ntohs(addr.sin_port);
+}
+
+bool executable_found(const std::string& program)
+{
+    if (program.find('/') != std::string::npos) {
+        return access(program.c_str(), X_OK) == 0;
+    }
+    const char* path = std::getenv("PATH");
+    std::istringstream dirs(path ? path : "");
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+        if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 double children_cpu_s()

@@ -21,6 +21,14 @@ public:
     /// Starts `argv` with the descriptor limit raised to the hard limit and
     /// waits up to `timeout_s` for its LISTENING line. Throws on failure.
     ServerProcess(const std::vector<std::string>& argv, double timeout_s);
+
+    /// Starts `argv`, which listens on `port`, and waits up to `timeout_s`
+    /// for a line holding `ready` on its stdout (a redis-server). Throws on
+    /// failure.
+    ServerProcess(const std::vector<std::string>& argv,
+                  std::uint16_t port,
+                  const std::string& ready,
+                  double timeout_s);
     ~ServerProcess();
 
     ServerProcess(const ServerProcess&) = delete;
@@ -34,6 +42,8 @@ public:
     void stop();
 
 private:
+    void spawn(const std::vector<std::string>& argv);
+
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
     int stdout_fd_ = -1;
@@ -48,6 +58,12 @@ struct ProcSample {
 
 /// Samples `pid`; nothing when it is gone.
 std::optional<ProcSample> sample_process(pid_t pid);
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+std::uint16_t free_loopback_port();
+
+/// True when `program` names an executable file, itself or on the PATH.
+bool executable_found(const std::string& program);
 
 /// CPU seconds of this process's children that have been waited for.
 double children_cpu_s();

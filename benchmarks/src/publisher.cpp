@@ -92,6 +92,7 @@ void collect(std::vector<Pending>& pending, int wait_ms, PublishStats& stats)
         }
         if (n == 0 || (n < 0 && errno != EAGAIN)) {
             ++(answered_ok(pending[i].answer) ? stats.ok : stats.failed);
+            stats.last_answer_ns = now_ns();
             close(pending[i].fd);
             pending[i].fd = -1;
         }

@@ -17,8 +17,9 @@ namespace bench {
 struct PublishStats {
     std::size_t ok = 0;     ///< answered 200
     std::size_t failed = 0; ///< refused, unanswered or not sent
-    std::int64_t first_ns = 0;
-    std::int64_t last_ns = 0;
+    std::int64_t first_ns = 0;       ///< the first request sent
+    std::int64_t last_ns = 0;        ///< the last request sent
+    std::int64_t last_answer_ns = 0; ///< the last answer read
 };
 
 /// What to publish and where.

@@ -45,6 +45,19 @@ double fanout_us(const RunReport& r)
     return per_delivery_us(std::max(0.0, net), r.delivered);
 }
 
+// Publications sent per second over the publish span, and publications
+// answered 200 per second from the first request to the last answer.
+double sent_per_s(const RunReport& r)
+{
+    const auto sent = r.published_ok + r.published_failed;
+    return r.publish_span_s > 0 && sent > 1 ? (sent - 1) / r.publish_span_s : 0;
+}
+
+double answered_per_s(const RunReport& r)
+{
+    return r.answer_span_s > 0 ? r.published_ok / r.answer_span_s : 0;
+}
+
 } // namespace
 
 Spread spread_ms(std::vector<std::int64_t>& ns)
@@ -80,12 +93,16 @@ json to_json(const RunReport& r)
         {"published_ok", r.published_ok},
         {"published_failed", r.published_failed},
         {"publish_span_s", r.publish_span_s},
+        {"publish_answer_span_s", r.answer_span_s},
+        {"published_per_s", sent_per_s(r)},
+        {"answered_per_s", answered_per_s(r)},
         {"delivery_rate_per_s", r.fanout_s > 0 ? r.delivered / r.fanout_s : 0},
         {"latency_ms", spread_json(r.latency)},
         {"last_device_ms", spread_json(r.last_device)},
         {"connect_subscribe_s", r.connect_s},
         {"server",
-         {{"cpu_s", r.server_cpu_s},
+         {{"nodes", r.nodes},
+          {"cpu_s", r.server_cpu_s},
           {"cpu_per_delivery_us", per_delivery_us(r.server_cpu_s, r.delivered)},
           {"fanout_cpu_per_delivery_us", fanout_us(r)},
           {"idle_cpu_per_s", r.server_idle_cpu_per_s},
@@ -95,6 +112,8 @@ json to_json(const RunReport& r)
           {"rss_idle_subscribed_kb", r.server_rss_idle_kb},
           {"rss_per_connection_kb", rss_per_connection_kb(r)},
           {"peak_rss_kb", r.server_peak_rss_kb}}},
+        {"redis", {{"cpu_s", r.redis_cpu_s},
+                   {"cpu_per_delivery_us", per_delivery_us(r.redis_cpu_s, r.delivered)}}},
         {"loadgen",
          {{"cpu_s", r.loadgen_cpu_s},
           {"cpu_per_delivery_us", per_delivery_us(r.loadgen_cpu_s, r.delivered)},
@@ -109,24 +128,24 @@ json to_json(const RunReport& r)
 std::string to_table(const std::vector<RunReport>& reports)
 {
     std::string out = fmt::format(
-        "{:<8} {:>6} {:>4} {:>5} {:>5} {:>9} | {:>7} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} | "
-        "{:>6} | {:>6} {:>6} {:>6} {:>6} {:>6}\n",
+        "{:<13} {:>6} {:>4} {:>5} {:>5} {:>9} | {:>7} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} "
+        "| {:>6} | {:>6} {:>6} {:>6} {:>6} {:>6} | {:>7}\n",
         "target", "N", "M", "S", "R", "delivered", "p50", "p95", "p99", "p99.9", "max", "last50",
-        "last99", "lastmax", "conn s", "srv us", "net us", "gen us", "KB/con", "RSS MB");
+        "last99", "lastmax", "conn s", "srv us", "net us", "gen us", "KB/con", "RSS MB", "pub/s");
     for (const auto& r : reports) {
         const double ratio =
             r.expected == 0 ? 0 : 100.0 * static_cast<double>(r.delivered) / r.expected;
         out += fmt::format(
-            "{:<8} {:>6} {:>4} {:>5} {:>5.3g} {:>8.2f}% | {:>7.2f} {:>7.2f} {:>7.2f} {:>7.2f} "
+            "{:<13} {:>6} {:>4} {:>5} {:>5.3g} {:>8.2f}% | {:>7.2f} {:>7.2f} {:>7.2f} {:>7.2f} "
             "{:>7.2f} | "
             "{:>7.2f} {:>7.2f} {:>7.2f} | {:>6.1f} | {:>6.2f} {:>6.2f} {:>6.2f} {:>6.1f} "
-            "{:>6.1f}\n",
+            "{:>6.1f} | {:>7.1f}\n",
             to_string(r.target), r.clients, r.publications, r.size, r.rate, ratio, r.latency.p50,
             r.latency.p95, r.latency.p99, r.latency.p999, r.latency.max, r.last_device.p50,
             r.last_device.p99, r.last_device.max, r.connect_s,
             per_delivery_us(r.server_cpu_s, r.delivered), fanout_us(r),
             per_delivery_us(r.loadgen_cpu_s, r.delivered), rss_per_connection_kb(r),
-            static_cast<double>(r.server_peak_rss_kb) / 1024.0);
+            static_cast<double>(r.server_peak_rss_kb) / 1024.0, answered_per_s(r));
         if (!r.error.empty()) {
             out += fmt::format("    {} N={}: {}\n", to_string(r.target), r.clients, r.error);
         }
@@ -134,7 +153,8 @@ std::string to_table(const std::vector<RunReport>& reports)
     out +=
         "latencies in ms; last* = per-publication time to the last device; "
         "srv/gen us = CPU microseconds per delivery (server / load generator); net us = "
-        "server less its idle CPU\n";
+        "server less its idle CPU; srv/net/KB/RSS sum both nodes of herald-redis; pub/s = "
+        "publications answered per second\n";
     return out;
 }
 

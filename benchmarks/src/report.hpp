@@ -41,13 +41,16 @@ struct RunReport {
     std::size_t published_ok = 0;
     std::size_t published_failed = 0;
     double publish_span_s = 0; ///< first to last publication
+    double answer_span_s = 0;  ///< first publication to its last answer
     double fanout_s = 0;       ///< first publication to the last delivery
 
     Spread latency;       ///< per delivery
     Spread last_device;   ///< per publication: its slowest delivery
     double connect_s = 0; ///< until all clients subscribed
 
+    std::size_t nodes = 1;   ///< herald processes; server figures sum them
     double server_cpu_s = 0; ///< while publishing
+    double redis_cpu_s = 0;  ///< redis-server, while publishing
     double server_connect_cpu_s = 0;
     double server_idle_cpu_per_s = 0; ///< CPU seconds per second, before
     double publish_window_s = 0;      ///< first publication to the drain

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -39,19 +40,54 @@ struct WorkerHandle {
     bool done = false;
 };
 
-std::vector<std::string> server_command(const RunOptions& o)
+// herald-bench-server, on Redis at `redis_url` unless it is empty.
+std::vector<std::string> herald_command(const RunOptions& o, const std::string& redis_url)
 {
-    if (o.target == Target::herald) {
-        return {o.server_bin,
-                "--port",
-                "0",
-                "--api-key",
-                o.api_key,
-                "--threads",
-                std::to_string(o.server_threads)};
+    std::vector<std::string> argv = {o.server_bin,
+                                     "--port",
+                                     "0",
+                                     "--api-key",
+                                     o.api_key,
+                                     "--threads",
+                                     std::to_string(o.server_threads)};
+    if (!redis_url.empty()) {
+        argv.insert(argv.end(), {"--redis", redis_url});
     }
+    return argv;
+}
+
+std::vector<std::string> peer_command(const RunOptions& o)
+{
     const std::string script = o.target == Target::ws ? "ws_server.mjs" : "socketio_server.mjs";
     return {o.node, o.peers_dir + "/" + script, "--port", "0"};
+}
+
+// A throwaway Redis: loopback only, nothing written to disk.
+std::vector<std::string> redis_command(const RunOptions& o, std::uint16_t port)
+{
+    return {o.redis_server,
+            "--port", std::to_string(port),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--appendonly", "no",
+            "--daemonize", "no",
+            "--logfile", ""};
+}
+
+// The sum over every node of what /proc says; nothing when one is gone.
+std::optional<ProcSample> sample_all(const std::vector<std::unique_ptr<ServerProcess>>& nodes)
+{
+    ProcSample sum;
+    for (const auto& node : nodes) {
+        const auto one = sample_process(node->pid());
+        if (!one) {
+            return std::nullopt;
+        }
+        sum.cpu_s += one->cpu_s;
+        sum.rss_kb += one->rss_kb;
+        sum.hwm_kb += one->hwm_kb;
+    }
+    return sum;
 }
 
 unsigned worker_count(const RunOptions& o)
@@ -81,7 +117,7 @@ WorkerHandle start_worker(const RunOptions& o,
     }
 
     WorkerSpec spec;
-    spec.target = o.target;
+    spec.target = protocol_of(o.target);
     spec.source_address = fmt::format("127.0.0.{}", first_source_octet + index % 200);
     spec.port = port;
     spec.clients = clients;
@@ -165,7 +201,7 @@ bool wait_workers(std::vector<WorkerHandle>& workers,
 void progress_line(const RunOptions& o, const std::string& text)
 {
     if (o.progress) {
-        std::fprintf(stderr, "\r%-8s N=%-6zu %-60s", std::string(to_string(o.target)).c_str(),
+        std::fprintf(stderr, "\r%-13s N=%-6zu %-60s", std::string(to_string(o.target)).c_str(),
                      o.clients, text.c_str());
         std::fflush(stderr);
     }
@@ -178,6 +214,9 @@ public:
     RunReport execute();
 
 private:
+    void start_servers();
+    void stop_servers();
+    double redis_cpu_s() const;
     void connect_all();
     void publish();
     void drain();
@@ -190,13 +229,16 @@ private:
 
     const RunOptions& o_;
     RunReport r_;
-    std::unique_ptr<ServerProcess> server_;
+    std::unique_ptr<ServerProcess> redis_;
+    // Clients connect to the last node, the publisher to the first.
+    std::vector<std::unique_ptr<ServerProcess>> nodes_;
     std::vector<WorkerHandle> workers_;
     std::int64_t start_ns_ = 0;
     std::int64_t publish_cpu_ns_ = 0;
     std::int64_t publish_start_ns_ = 0;
     std::int64_t first_pub_ns_ = 0;
     ProcSample idle_{};
+    double redis_idle_cpu_s_ = 0;
     double children_before_s_ = 0;
 };
 
@@ -209,8 +251,9 @@ RunReport Run::execute()
     r_.rate = o_.rate;
     r_.workers = worker_count(o_);
     r_.expected = static_cast<std::uint64_t>(o_.clients) * o_.publications;
+    r_.nodes = node_count(o_.target);
     try {
-        server_ = std::make_unique<ServerProcess>(server_command(o_), server_start_timeout_s);
+        start_servers();
         connect_all();
         publish();
         drain();
@@ -219,21 +262,53 @@ RunReport Run::execute()
     }
     stop_workers();
     collect();
-    if (server_) {
-        if (const auto end = sample_process(server_->pid())) {
-            r_.server_peak_rss_kb = end->hwm_kb;
-        }
-        server_->stop();
-    }
+    stop_servers();
     if (o_.progress) {
         std::fputc('\n', stderr);
     }
     return r_;
 }
 
+void Run::start_servers()
+{
+    if (!uses_redis(o_.target)) {
+        const auto argv = o_.target == Target::herald ? herald_command(o_, "") : peer_command(o_);
+        nodes_.push_back(std::make_unique<ServerProcess>(argv, server_start_timeout_s));
+        return;
+    }
+    const std::uint16_t port = free_loopback_port();
+    redis_ = std::make_unique<ServerProcess>(redis_command(o_, port), port,
+                                             "Ready to accept connections",
+                                             server_start_timeout_s);
+    const std::string url = fmt::format("redis://127.0.0.1:{}", port);
+    for (std::size_t i = 0; i < node_count(o_.target); ++i) {
+        nodes_.push_back(
+            std::make_unique<ServerProcess>(herald_command(o_, url), server_start_timeout_s));
+    }
+}
+
+void Run::stop_servers()
+{
+    if (const auto end = sample_all(nodes_)) {
+        r_.server_peak_rss_kb = end->hwm_kb;
+    }
+    for (auto& node : nodes_) {
+        node->stop();
+    }
+    if (redis_) {
+        redis_->stop();
+    }
+}
+
+double Run::redis_cpu_s() const
+{
+    const auto sample = redis_ ? sample_process(redis_->pid()) : std::nullopt;
+    return sample ? sample->cpu_s : 0;
+}
+
 void Run::connect_all()
 {
-    const auto before = sample_process(server_->pid());
+    const auto before = sample_all(nodes_);
     r_.server_rss_before_kb = before ? before->rss_kb : 0;
     children_before_s_ = children_cpu_s();
 
@@ -241,7 +316,7 @@ void Run::connect_all()
     const unsigned count = worker_count(o_);
     for (unsigned i = 0; i < count; ++i) {
         const std::size_t share = o_.clients / count + (i < o_.clients % count ? 1 : 0);
-        workers_.push_back(start_worker(o_, server_->port(), i, share));
+        workers_.push_back(start_worker(o_, nodes_.back()->port(), i, share));
     }
 
     const auto deadline = start_ns_ + static_cast<std::int64_t>((o_.connect_timeout_s + 10) * 1e9);
@@ -261,7 +336,7 @@ void Run::connect_all()
         throw std::runtime_error("workers did not finish connecting");
     }
 
-    const auto idle = sample_process(server_->pid());
+    const auto idle = sample_all(nodes_);
     if (!idle || !before) {
         throw std::runtime_error("the server exited while clients connected");
     }
@@ -272,18 +347,19 @@ void Run::connect_all()
     // that the fan-out's own CPU can be told apart at low rates.
     progress_line(o_, "measuring the idle server");
     std::this_thread::sleep_for(std::chrono::duration<double>(idle_window_s));
-    const auto rested = sample_process(server_->pid());
+    const auto rested = sample_all(nodes_);
     if (!rested) {
         throw std::runtime_error("the server exited while idle");
     }
     idle_ = *rested;
+    redis_idle_cpu_s_ = redis_cpu_s();
     r_.server_idle_cpu_per_s = (rested->cpu_s - idle->cpu_s) / idle_window_s;
 }
 
 void Run::publish()
 {
     PublishPlan plan;
-    plan.port = server_->port();
+    plan.port = nodes_.front()->port();
     plan.api_key = o_.api_key;
     plan.count = o_.publications;
     plan.size = o_.size;
@@ -300,6 +376,7 @@ void Run::publish()
     r_.published_ok = stats.ok;
     r_.published_failed = stats.failed;
     r_.publish_span_s = (stats.last_ns - stats.first_ns) / 1e9;
+    r_.answer_span_s = std::max<std::int64_t>(0, stats.last_answer_ns - stats.first_ns) / 1e9;
     first_pub_ns_ = stats.first_ns;
 }
 
@@ -312,9 +389,10 @@ void Run::drain()
     publish_cpu_ns_ = self_cpu_ns() - publish_cpu_ns_;
     r_.publish_window_s = (now_ns() - publish_start_ns_) / 1e9;
 
-    if (const auto end = sample_process(server_->pid())) {
+    if (const auto end = sample_all(nodes_)) {
         r_.server_cpu_s = end->cpu_s - idle_.cpu_s;
     }
+    r_.redis_cpu_s = redis_cpu_s() - redis_idle_cpu_s_;
 }
 
 void Run::stop_workers()

@@ -28,6 +28,7 @@ struct RunOptions {
     unsigned server_threads = 0; ///< herald's I/O threads; 0: one per core
     std::string server_bin;      ///< herald-bench-server
     std::string node = "node";
+    std::string redis_server = "redis-server"; ///< for the herald-redis targets
     std::string peers_dir; ///< benchmarks/peers
     std::string api_key = "bench-key";
     bool progress = true; ///< a progress line on stderr
