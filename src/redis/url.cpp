@@ -63,8 +63,9 @@ bool parse_userinfo(std::string_view text, RedisBrokerOptions& out)
            percent_decode(text.substr(colon + 1), out.password);
 }
 
-// "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT".
-// TODO(#3): no TLS (rediss://), Sentinel or Cluster.
+// "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT". One plain-TCP server only:
+// rediss:// (TLS), Sentinel and Cluster addresses are refused as malformed,
+// and docs/redis.md says so.
 bool parse_authority(std::string_view text, RedisBrokerOptions& out)
 {
     std::string_view host = text;
@@ -106,6 +107,11 @@ void parse_redis_url(std::string_view url,
     constexpr std::string_view scheme = "redis://";
     if (url.substr(0, scheme.size()) == scheme) {
         url.remove_prefix(scheme.size());
+    } else if (url.find("://") != std::string_view::npos) {
+        // rediss://:pw@h would otherwise parse as user "rediss" on plain
+        // TCP, silently dropping the TLS the caller asked for.
+        ec = make_error_code(errc::invalid_options);
+        return;
     }
     // Database 0 is the only one: PUB/SUB ignores databases anyway.
     if (url.size() >= 2 && url.substr(url.size() - 2) == "/0") {

@@ -70,7 +70,10 @@ TEST_CASE("parse_redis_url reads host and port", "[url]")
 
     std::error_code ec;
     for (const char* bad : {"redis://", "redis://h:", "redis://h:99999", "redis://u@h:1",
-                            "redis://[::1", "redis://:@h", "redis://u:p%4@h", "redis://:p@"}) {
+                            "redis://[::1", "redis://:@h", "redis://u:p%4@h", "redis://:p@",
+                            "rediss://h:6379", "rediss://:p@h:6379", "unix:///tmp/r.sock",
+                            "sentinel://u:p@h:26379"}) {
+        INFO(bad);
         parse_redis_url(bad, o, ec);
         CHECK(ec == errc::invalid_options);
     }
