@@ -8,6 +8,7 @@
 
 #include "catch.hpp"
 #include "fake_connection.hpp"
+#include "test_client.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -52,51 +53,22 @@ std::string token_for(const std::string& user)
     return issue_token(claims, token_secret);
 }
 
-// A client of one hub; replies come on the broker's thread, so every
-// read waits for them. A user's client needs a hub of user_hub_options().
-struct Client {
-    explicit Client(Hub& hub, const std::string& user = "")
-        : conn(std::make_shared<FakeConnection>()), session(hub.accept(conn))
+// A connected client of one hub; replies come on the broker's thread. A
+// user's client needs a hub of user_hub_options().
+struct Client : TestClient {
+    explicit Client(Hub& hub, const std::string& user = "") : TestClient(hub, call_timeout)
     {
-        REQUIRE(session);
-        std::string token = user.empty() ? "" : R"(,"token":")" + token_for(user) + "\"";
-        session->receive(R"({"connect":{"name":"test")" + token + R"(},"id":1})");
-        reply(1);
-    }
-
-    json reply(std::uint32_t id) const
-    {
-        json out;
-        bool found = wait_until([&] {
-            for (const auto& m : conn->messages()) {
-                if (m.value("id", 0u) == id) {
-                    out = m;
-                    return true;
-                }
-            }
-            return false;
-        });
-        REQUIRE(found);
-        return out;
+        connect(user.empty() ? "" : token_for(user));
     }
 
     json subscribe(const std::string& channel, std::uint32_t id, const std::string& extra = "")
     {
-        session->receive(R"({"subscribe":{"channel":")" + channel + "\"" + extra +
-                         R"(},"id":)" + std::to_string(id) + "}");
-        return reply(id)["subscribe"];
+        return TestClient::subscribe(channel, id, extra)["subscribe"];
     }
 
     std::vector<std::uint64_t> offsets(const std::string& channel) const
     {
-        std::vector<std::uint64_t> out;
-        for (const auto& m : conn->messages()) {
-            if (m.contains("push") && m["push"].value("channel", "") == channel &&
-                m["push"].contains("pub")) {
-                out.push_back(m["push"]["pub"].value("offset", std::uint64_t{0}));
-            }
-        }
-        return out;
+        return pub_offsets(channel);
     }
 
     bool told_insufficient_state(const std::string& channel) const
@@ -104,43 +76,12 @@ struct Client {
         return told_unsubscribe(channel, 2500);
     }
 
-    bool told_unsubscribe(const std::string& channel, int code) const
-    {
-        for (const auto& m : conn->messages()) {
-            if (m.contains("push") && m["push"].value("channel", "") == channel &&
-                m["push"].contains("unsubscribe") &&
-                m["push"]["unsubscribe"].value("code", 0) == code) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     template <class Predicate>
     static bool wait_until(Predicate done)
     {
-        auto deadline = std::chrono::steady_clock::now() + call_timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            if (done()) {
-                return true;
-            }
-            std::this_thread::sleep_for(10ms);
-        }
-        return done();
+        return herald::test::wait_until(done, call_timeout);
     }
-
-    std::shared_ptr<FakeConnection> conn;
-    std::shared_ptr<Session> session;
 };
-
-std::vector<std::uint64_t> range(std::uint64_t from, std::uint64_t to)
-{
-    std::vector<std::uint64_t> out;
-    for (auto i = from; i <= to; ++i) {
-        out.push_back(i);
-    }
-    return out;
-}
 
 std::shared_ptr<RedisBroker> broker_for(const RedisServer& server,
                                         std::chrono::milliseconds reconnect = 50ms)

@@ -7,6 +7,7 @@
 #include "catch.hpp"
 #include "fake_connection.hpp"
 #include "forwarding_broker.hpp"
+#include "test_client.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -43,75 +44,9 @@ HubOptions test_options()
     return o;
 }
 
-struct Client {
-    explicit Client(Hub& hub)
-        : conn(std::make_shared<FakeConnection>()), session(hub.accept(conn))
-    {
-        REQUIRE(session);
-    }
-
-    void send(const std::string& text) { session->receive(text); }
-
-    json connect()
-    {
-        send(R"({"connect":{"name":"test"},"id":1})");
-        return reply(1);
-    }
-
-    json subscribe(const std::string& channel, std::uint32_t id, std::string extra = "")
-    {
-        send(R"({"subscribe":{"channel":")" + channel + "\"" + extra + R"(},"id":)" +
-             std::to_string(id) + "}");
-        return reply(id);
-    }
-
-    json reply(std::uint32_t id) const
-    {
-        for (const auto& m : conn->messages()) {
-            if (m.value("id", 0u) == id) {
-                return m;
-            }
-        }
-        FAIL("no reply with id " << id);
-        return {};
-    }
-
-    std::vector<std::uint64_t> pub_offsets(const std::string& channel) const
-    {
-        std::vector<std::uint64_t> out;
-        for (const auto& m : conn->messages()) {
-            if (m.contains("push") && m["push"].value("channel", "") == channel &&
-                m["push"].contains("pub")) {
-                out.push_back(m["push"]["pub"].value("offset", std::uint64_t{0}));
-            }
-        }
-        return out;
-    }
-
-    std::shared_ptr<FakeConnection> conn;
-    std::shared_ptr<Session> session;
-};
-
-std::vector<std::uint64_t> range(std::uint64_t from, std::uint64_t to)
-{
-    std::vector<std::uint64_t> out;
-    for (auto i = from; i <= to; ++i) {
-        out.push_back(i);
-    }
-    return out;
-}
-
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit)
-{
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) {
-            return true;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    return done();
-}
+using Client = herald::test::TestClient;
+using herald::test::range;
+using herald::test::wait_until;
 
 // A broker whose history reads wait until the test releases them, so a test
 // can publish between a subscriber joining the fan-out and its read.
@@ -541,17 +476,6 @@ namespace {
 // lost Redis PUB/SUB connection would.
 class CuttableBroker final : public herald::test::ForwardingBroker {};
 
-bool has_unsubscribe_push(const Client& c, const std::string& channel, int code)
-{
-    for (const auto& m : c.conn->messages()) {
-        if (m.contains("push") && m["push"].value("channel", "") == channel &&
-            m["push"].contains("unsubscribe") && m["push"]["unsubscribe"]["code"] == code) {
-            return true;
-        }
-    }
-    return false;
-}
-
 } // namespace
 
 TEST_CASE("after a feed outage, subscribers that missed something recover", "[hub]")
@@ -572,8 +496,8 @@ TEST_CASE("after a feed outage, subscribers that missed something recover", "[hu
     broker->inner.start(*broker->handler);
     broker->handler->on_feed_restored();
 
-    CHECK(has_unsubscribe_push(behind, "rec:f", 2500));
+    CHECK(behind.told_unsubscribe("rec:f", 2500));
     CHECK(behind.session->channels().empty());
-    CHECK_FALSE(has_unsubscribe_push(current, "rec:q", 2500));
+    CHECK_FALSE(current.told_unsubscribe("rec:q", 2500));
     CHECK(current.session->channels().size() == 1);
 }
