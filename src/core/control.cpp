@@ -7,11 +7,10 @@
 
 #include "hub_core.hpp"
 #include "protocol.hpp"
+#include "wait.hpp"
 
 #include <fmt/format.h>
 
-#include <future>
-#include <new>
 
 namespace herald {
 namespace detail {
@@ -145,25 +144,6 @@ void HubCore::server_unsubscribe(Session& session, const std::string& channel)
 
 } // namespace detail
 
-namespace {
-
-// Runs an asynchronous control call and waits for its outcome.
-template <class Start>
-void wait_outcome(Start&& start, std::error_code& ec) noexcept
-{
-    try {
-        std::promise<std::error_code> outcome;
-        auto future = outcome.get_future();
-        start([&outcome](std::error_code e) { outcome.set_value(e); });
-        ec = future.get();
-    } catch (const std::bad_alloc&) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-    } catch (...) {
-        ec = make_error_code(errc::internal);
-    }
-}
-
-} // namespace
 
 void Hub::disconnect_user(const DisconnectRequest& request)
 {
@@ -176,7 +156,8 @@ void Hub::disconnect_user(const DisconnectRequest& request)
 
 void Hub::disconnect_user(const DisconnectRequest& request, std::error_code& ec) noexcept
 {
-    wait_outcome([&](auto done) { core_->disconnect_user(request, std::move(done)); }, ec);
+    detail::wait_for_outcome(
+        [&](auto done) { core_->disconnect_user(request, std::move(done)); }, ec);
 }
 
 void Hub::disconnect_user_async(DisconnectRequest request,
@@ -196,7 +177,8 @@ void Hub::unsubscribe_user(const UnsubscribeRequest& request)
 
 void Hub::unsubscribe_user(const UnsubscribeRequest& request, std::error_code& ec) noexcept
 {
-    wait_outcome([&](auto done) { core_->unsubscribe_user(request, std::move(done)); }, ec);
+    detail::wait_for_outcome(
+        [&](auto done) { core_->unsubscribe_user(request, std::move(done)); }, ec);
 }
 
 void Hub::unsubscribe_user_async(UnsubscribeRequest request,

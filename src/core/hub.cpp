@@ -5,6 +5,7 @@
 #include "json.hpp"
 #include "protocol.hpp"
 #include "random.hpp"
+#include "wait.hpp"
 
 #include <herald/memory_broker.hpp>
 #include <herald/version.hpp>
@@ -14,7 +15,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <future>
 #include <set>
 
 namespace herald {
@@ -462,53 +462,22 @@ void HubCore::housekeeping()
 
 void HubCore::refresh_ticking()
 {
-    std::lock_guard<std::mutex> lock(sessions_mutex_);
-    if (!sessions_changed_) {
-        return;
+    {
+        std::lock_guard<std::mutex> lock(sessions_mutex_);
+        if (!sessions_changed_) {
+            return;
+        }
+        sessions_changed_ = false;
     }
-    sessions_changed_ = false;
-    ticking_.clear();
-    ticking_.reserve(sessions_.size());
-    for (const auto& entry : sessions_) {
-        ticking_.push_back(entry.second);
-    }
+    // A session that comes or goes from here on marks the list changed
+    // again, and the next tick rebuilds it.
+    ticking_ = sessions_snapshot();
 }
 
 } // namespace detail
 
-namespace {
-
-// Runs an asynchronous hub call and waits for its result.
-template <class Result, class Start>
-Result wait_for(Start&& start, std::error_code& ec) noexcept
-{
-    try {
-        std::promise<std::pair<std::error_code, Result>> promise;
-        auto future = promise.get_future();
-        start([&promise](std::error_code e, Result r) {
-            promise.set_value({e, std::move(r)});
-        });
-        auto [e, r] = future.get();
-        ec = e;
-        return std::move(r);
-    } catch (const std::bad_alloc&) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-    } catch (...) {
-        ec = make_error_code(errc::internal);
-    }
-    return Result{};
-}
-
-template <class Result>
-Result value_or_throw(Result result, std::error_code ec, const char* what)
-{
-    if (ec) {
-        detail::throw_error(ec, what);
-    }
-    return result;
-}
-
-} // namespace
+using detail::value_or_throw;
+using detail::wait_for;
 
 Hub::Hub(HubOptions options, std::shared_ptr<Broker> broker)
 {
