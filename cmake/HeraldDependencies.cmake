@@ -7,58 +7,61 @@ find_package(nlohmann_json 3.9 CONFIG REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(fmt CONFIG REQUIRED)
 
+# A private, build-only INTERFACE target herald_detail_<name> (alias
+# herald::detail_<name>) with `INCLUDES` as system include directories and
+# `DEFINES` as compile definitions: headers such as websocketpp, Asio and
+# msgpack-c never reach a consumer's compile line through herald's public
+# targets.
+function(_herald_detail_target name)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "INCLUDES;DEFINES")
+    set(target herald_detail_${name})
+    if(TARGET ${target})
+        return()
+    endif()
+    add_library(${target} INTERFACE)
+    add_library(herald::detail_${name} ALIAS ${target})
+    foreach(dir IN LISTS arg_INCLUDES)
+        target_include_directories(${target} SYSTEM INTERFACE $<BUILD_INTERFACE:${dir}>)
+    endforeach()
+    foreach(def IN LISTS arg_DEFINES)
+        target_compile_definitions(${target} INTERFACE $<BUILD_INTERFACE:${def}>)
+    endforeach()
+    target_link_libraries(${target} INTERFACE $<BUILD_INTERFACE:Threads::Threads>)
+endfunction()
+
+# Standalone Asio serves both the transport and the Redis broker.
+if(HERALD_WITH_WEBSOCKETPP OR HERALD_WITH_REDIS)
+    find_path(HERALD_ASIO_INCLUDE_DIR asio.hpp)
+endif()
+
 if(HERALD_WITH_WEBSOCKETPP)
     find_package(websocketpp CONFIG QUIET)
     find_path(HERALD_WEBSOCKETPP_INCLUDE_DIR websocketpp/server.hpp
         HINTS ${WEBSOCKETPP_INCLUDE_DIR})
-    find_path(HERALD_ASIO_INCLUDE_DIR asio.hpp)
     if(NOT HERALD_WEBSOCKETPP_INCLUDE_DIR OR NOT HERALD_ASIO_INCLUDE_DIR)
         message(FATAL_ERROR
             "herald: the WebSocket transport needs websocketpp and standalone Asio "
             "(Debian: libwebsocketpp-dev libasio-dev). "
             "Set HERALD_WITH_WEBSOCKETPP=OFF to build without it.")
     endif()
-
-    # A private, build-only target: websocketpp and Asio never reach a
-    # consumer's compile line through herald's public targets.
-    if(NOT TARGET herald_detail_websocketpp)
-        add_library(herald_detail_websocketpp INTERFACE)
-        add_library(herald::detail_websocketpp ALIAS herald_detail_websocketpp)
-        target_include_directories(herald_detail_websocketpp SYSTEM INTERFACE
-            $<BUILD_INTERFACE:${HERALD_WEBSOCKETPP_INCLUDE_DIR}>
-            $<BUILD_INTERFACE:${HERALD_ASIO_INCLUDE_DIR}>)
-        target_compile_definitions(herald_detail_websocketpp INTERFACE
-            $<BUILD_INTERFACE:ASIO_STANDALONE>
-            $<BUILD_INTERFACE:_WEBSOCKETPP_CPP11_STL_>)
-        target_link_libraries(herald_detail_websocketpp INTERFACE
-            $<BUILD_INTERFACE:Threads::Threads>)
-    endif()
+    _herald_detail_target(websocketpp
+        INCLUDES ${HERALD_WEBSOCKETPP_INCLUDE_DIR} ${HERALD_ASIO_INCLUDE_DIR}
+        DEFINES ASIO_STANDALONE _WEBSOCKETPP_CPP11_STL_)
 endif()
 
 if(HERALD_WITH_REDIS)
     include(${CMAKE_CURRENT_LIST_DIR}/heraldHiredis.cmake)
-    find_path(HERALD_REDIS_ASIO_INCLUDE_DIR asio.hpp HINTS ${HERALD_ASIO_INCLUDE_DIR})
     find_path(HERALD_MSGPACK_INCLUDE_DIR msgpack.hpp)
-    if(NOT TARGET hiredis::hiredis OR NOT HERALD_REDIS_ASIO_INCLUDE_DIR
+    if(NOT TARGET hiredis::hiredis OR NOT HERALD_ASIO_INCLUDE_DIR
             OR NOT HERALD_MSGPACK_INCLUDE_DIR)
         message(FATAL_ERROR
             "herald: the Redis broker needs hiredis, standalone Asio and msgpack-c "
             "(Debian: libhiredis-dev libasio-dev libmsgpack-cxx-dev). "
             "Set HERALD_WITH_REDIS=OFF to build without it.")
     endif()
-
-    # Build-only like herald_detail_websocketpp. msgpack-c is used without its
-    # CMake package, whose Debian build insists on Boost; herald needs none.
-    if(NOT TARGET herald_detail_redis)
-        add_library(herald_detail_redis INTERFACE)
-        add_library(herald::detail_redis ALIAS herald_detail_redis)
-        target_include_directories(herald_detail_redis SYSTEM INTERFACE
-            $<BUILD_INTERFACE:${HERALD_REDIS_ASIO_INCLUDE_DIR}>
-            $<BUILD_INTERFACE:${HERALD_MSGPACK_INCLUDE_DIR}>)
-        target_compile_definitions(herald_detail_redis INTERFACE
-            $<BUILD_INTERFACE:ASIO_STANDALONE>
-            $<BUILD_INTERFACE:MSGPACK_NO_BOOST>)
-        target_link_libraries(herald_detail_redis INTERFACE
-            $<BUILD_INTERFACE:Threads::Threads>)
-    endif()
+    # msgpack-c is used without its CMake package, whose Debian build insists
+    # on Boost; herald needs none.
+    _herald_detail_target(redis
+        INCLUDES ${HERALD_ASIO_INCLUDE_DIR} ${HERALD_MSGPACK_INCLUDE_DIR}
+        DEFINES ASIO_STANDALONE MSGPACK_NO_BOOST)
 endif()
