@@ -50,34 +50,12 @@ using herald::test::wait_until;
 
 // A broker whose history reads wait until the test releases them, so a test
 // can publish between a subscriber joining the fan-out and its read.
-class HeldHistoryBroker final : public Broker {
+class HeldHistoryBroker final : public herald::test::ForwardingBroker {
 public:
-    void start(BrokerEventHandler& h) override { inner_.start(h); }
-    void stop() override { inner_.stop(); }
-    void publish(const std::string& c, std::string d, PublishOptions o,
-                 PublishCallback done) override
-    {
-        inner_.publish(c, std::move(d), std::move(o), std::move(done));
-    }
-    void subscribe(const std::string& c) override { inner_.subscribe(c); }
-    void unsubscribe(const std::string& c) override { inner_.unsubscribe(c); }
     void history(const std::string& c, HistoryQuery q, HistoryCallback done) override
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        held_.push_back([this, c, q, done] { inner_.history(c, q, done); });
-    }
-    void add_presence(const std::string& c, ClientInfo i) override { inner_.add_presence(c, i); }
-    void remove_presence(const std::string& c, const std::string& id) override
-    {
-        inner_.remove_presence(c, id);
-    }
-    void presence(const std::string& c, PresenceCallback done) override
-    {
-        inner_.presence(c, std::move(done));
-    }
-    void presence_stats(const std::string& c, StatsCallback done) override
-    {
-        inner_.presence_stats(c, std::move(done));
+        held_.push_back([this, c, q, done] { inner.history(c, q, done); });
     }
 
     void release()
@@ -93,7 +71,6 @@ public:
     }
 
 private:
-    MemoryBroker inner_;
     std::mutex mutex_;
     std::vector<std::function<void()>> held_;
 };
