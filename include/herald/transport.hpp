@@ -48,7 +48,8 @@ using FramePtr = std::shared_ptr<const Frame>;
 
 /// The outcome of queueing a frame on a connection.
 enum class SendStatus {
-    ok,     ///< queued for writing
+    ok,     ///< queued for writing (or already written)
+    full,   ///< the queue would pass its limit; nothing was queued
     closed, ///< the connection is gone; nothing was queued
 };
 
@@ -58,16 +59,15 @@ class Connection {
 public:
     virtual ~Connection() = default;
 
-    /// Queues `frame` for writing. Thread-safe; frames queued from one
-    /// thread are written in the order they were queued.
-    virtual SendStatus send(const FramePtr& frame) = 0;
+    /// Queues `frame` for writing unless the bytes waiting to be written
+    /// would then pass `queue_limit`. Thread-safe; frames queued from one
+    /// thread are written in the order they were queued. This is the
+    /// delivery hot path: it reports through its status and never throws.
+    virtual SendStatus send(const FramePtr& frame, std::size_t queue_limit) = 0;
 
     /// Closes the connection with `reason` once queued frames are written.
     /// Thread-safe and idempotent.
     virtual void close(Disconnect reason) = 0;
-
-    /// Bytes queued and not yet written to the socket.
-    virtual std::size_t buffered_bytes() const = 0;
 
     /// The peer's address, for logs ("127.0.0.1:53122").
     virtual std::string remote_address() const = 0;

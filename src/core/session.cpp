@@ -496,15 +496,14 @@ void Session::send(const FramePtr& frame)
 
     // A client that does not keep up is let go; it recovers from history
     // when it reconnects, and memory stays bounded.
-    std::size_t queued = connection_->buffered_bytes();
-    if (queued + frame->text().size() > core_->options().client_queue_max_bytes) {
+    const std::size_t limit = core_->options().client_queue_max_bytes;
+    if (connection_->send(frame, limit) == SendStatus::full) {
         core_->logger().log(LogLevel::info, "session",
-                            fmt::format("client {}: {} bytes queued, disconnecting as slow",
-                                        id_, queued));
+                            fmt::format("client {}: more than {} bytes queued, "
+                                        "disconnecting as slow",
+                                        id_, limit));
         disconnect(disconnect::slow);
-        return;
     }
-    connection_->send(frame);
 }
 
 void Session::send_text(std::string text)

@@ -184,11 +184,14 @@ public:
     {
     }
 
-    SendStatus send(const FramePtr& frame) override
+    SendStatus send(const FramePtr& frame, std::size_t queue_limit) override
     {
         ConnectionPtr con = con_.lock();
         if (!con) {
             return SendStatus::closed;
+        }
+        if (con->get_buffered_amount() + frame->text().size() > queue_limit) {
+            return SendStatus::full;
         }
 
         // websocketpp queues a prepared message as it is and never writes to
@@ -209,12 +212,6 @@ public:
         // A connection already closing refuses a second close: that is fine.
         std::error_code ignored;
         con->close(reason.code, std::string(reason.reason), ignored);
-    }
-
-    std::size_t buffered_bytes() const override
-    {
-        ConnectionPtr con = con_.lock();
-        return con ? con->get_buffered_amount() : 0;
     }
 
     std::string remote_address() const override { return remote_; }

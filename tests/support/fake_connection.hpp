@@ -19,11 +19,14 @@ namespace herald::test {
 
 class FakeConnection final : public Connection {
 public:
-    SendStatus send(const FramePtr& frame) override
+    SendStatus send(const FramePtr& frame, std::size_t queue_limit) override
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (closed_) {
             return SendStatus::closed;
+        }
+        if (buffered_ + frame->text().size() > queue_limit) {
+            return SendStatus::full;
         }
         frames_.push_back(frame);
         buffered_ += frame->text().size();
@@ -36,12 +39,6 @@ public:
         if (!closed_) {
             closed_ = reason.code;
         }
-    }
-
-    std::size_t buffered_bytes() const override
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return buffered_;
     }
 
     std::string remote_address() const override { return "test"; }
