@@ -88,6 +88,11 @@ struct HubOptions {
     /// is disconnected with 3008 "slow" (it recovers when it comes back).
     std::size_t client_queue_max_bytes = 4 * 1024 * 1024;
 
+    /// Threads that deliver publications to the subscribers; 0: one per
+    /// core. Each session is served by one of them, so it gets every
+    /// channel's publications in order. At most 1024.
+    unsigned fanout_threads = 0;
+
     /// Where the hub's log records go; silent when empty.
     LogSink log_sink;
 

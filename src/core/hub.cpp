@@ -15,7 +15,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <set>
+#include <thread>
 
 namespace herald {
 namespace detail {
@@ -62,6 +64,23 @@ bool covers(const HistoryResult& r, const StreamPosition& since)
            r.publications.front()->offset < since.offset;
 }
 
+unsigned lane_count(const HubOptions& o)
+{
+    if (o.fanout_threads > 0) {
+        return o.fanout_threads;
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// A thread cannot join itself (that throws): one that shuts the hub down
+// from inside is not waited for.
+void join_unless_self(std::thread& thread)
+{
+    if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) {
+        thread.join();
+    }
+}
+
 } // namespace
 
 HubCore::HubCore(HubOptions options, std::shared_ptr<Broker> broker)
@@ -73,6 +92,9 @@ HubCore::HubCore(HubOptions options, std::shared_ptr<Broker> broker)
       ping_frame_(std::make_shared<const Frame>("{}"))
 {
     logger_.set_sink(options_.log_sink, options_.log_level);
+    for (unsigned i = lane_count(options_); i > 0; --i) {
+        lanes_.push_back(std::make_unique<FanoutLane>());
+    }
 }
 
 HubCore::~HubCore()
@@ -82,6 +104,10 @@ HubCore::~HubCore()
 
 void HubCore::start()
 {
+    for (unsigned i = 0; i < lanes_.size(); ++i) {
+        FanoutLane& lane = *lanes_[i];
+        lane.thread = std::thread([this, &lane, i] { run_lane(lane, i); });
+    }
     broker_->start(*this);
     housekeeper_ = std::thread([this] { housekeeping(); });
     logger_.log(LogLevel::info, "hub", fmt::format("node {} ({}) started", name_, uid_));
@@ -97,9 +123,8 @@ void HubCore::shutdown()
         std::lock_guard<std::mutex> lock(tick_mutex_);
         tick_cv_.notify_all();
     }
-    if (housekeeper_.joinable() && housekeeper_.get_id() != std::this_thread::get_id()) {
-        housekeeper_.join();
-    }
+    join_unless_self(housekeeper_);
+    stop_lanes();
 
     for (auto& session : sessions_snapshot()) {
         session->disconnect(disconnect::shutdown);
@@ -138,7 +163,8 @@ std::shared_ptr<Session> HubCore::accept(std::shared_ptr<Connection> connection)
     auto session =
         std::make_shared<Session>(shared_from_this(), std::move(connection), random_uuid());
     std::lock_guard<std::mutex> lock(sessions_mutex_);
-    sessions_.emplace(session->id(), session);
+    sessions_.emplace(session->id(), SessionEntry{session, next_lane_});
+    next_lane_ = (next_lane_ + 1) % lanes_.size();
     sessions_changed_ = true;
     return session;
 }
@@ -155,13 +181,25 @@ std::vector<std::shared_ptr<Session>> HubCore::sessions_snapshot() const
     std::vector<std::shared_ptr<Session>> out;
     out.reserve(sessions_.size());
     for (const auto& entry : sessions_) {
-        out.push_back(entry.second);
+        out.push_back(entry.second.session);
     }
     return out;
 }
 
+unsigned HubCore::lane_of(const Session& session) const
+{
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    auto it = sessions_.find(session.id());
+    // A session already closed is delivered nothing; any lane will do.
+    return it == sessions_.end() ? 0 : it->second.lane;
+}
+
 void HubCore::add_subscriber(const std::shared_ptr<Subscription>& sub)
 {
+    if (auto session = sub->session.lock()) {
+        sub->lane = lane_of(*session);
+    }
+
     std::lock_guard<std::mutex> lock(channels_mutex_);
     auto& channel = channels_[sub->channel];
     if (!channel) {
@@ -216,17 +254,95 @@ void HubCore::on_publication(const std::string& channel,
     }
 
     auto subscribers = HubCore::subscribers(*ch);
-    if (!subscribers || subscribers->empty() || !pub) {
+    if (!subscribers || subscribers->empty() || !pub || shut_down_.load()) {
         return;
     }
 
     // Encoded once; every subscriber's queue gets the same bytes.
-    // TODO(#4): spread the loop over the I/O threads for large channels.
-    auto frame = std::make_shared<const Frame>(encode_publication_push(channel, *pub));
-    for (const auto& sub : *subscribers) {
-        if (auto session = sub->session.lock()) {
-            session->deliver(*sub, frame, pub, position);
+    auto task = std::make_shared<FanoutTask>();
+    task->subscribers = std::move(subscribers);
+    task->frame = std::make_shared<const Frame>(encode_publication_push(channel, *pub));
+    task->publication = pub;
+    task->position = position;
+    queue_fanout(task);
+}
+
+void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
+{
+    // Lanes are keyed by session, not by channel or publication: one lane
+    // delivers all of a session's publications, in the order they were
+    // queued, and a recovering subscription takes a skipped offset for
+    // lost state. Delivery never runs inline, which would overtake the
+    // queues.
+    for (auto& lane : lanes_) {
+        {
+            std::lock_guard<std::mutex> lock(lane->mutex);
+            if (lane->stopping) {
+                return;
+            }
+            lane->queue.push_back(task);
         }
+        lane->wake.notify_one();
+    }
+}
+
+void HubCore::run_lane(FanoutLane& lane, unsigned index)
+{
+    std::unique_lock<std::mutex> lock(lane.mutex);
+    for (;;) {
+        lane.wake.wait(lock, [&lane] { return lane.stopping || !lane.queue.empty(); });
+        if (lane.stopping) {
+            break;
+        }
+        auto task = std::move(lane.queue.front());
+        lane.queue.pop_front();
+        lock.unlock();
+
+        // An exception here would end the process, not one delivery.
+        try {
+            serve(*task, index);
+        } catch (const std::exception& e) {
+            logger_.log(LogLevel::error, "hub",
+                        fmt::format("fan-out failed: {}", e.what()));
+        }
+        task.reset();
+        lock.lock();
+    }
+
+    // Shutting down: what is still queued is dropped.
+    lane.queue.clear();
+}
+
+void HubCore::serve(const FanoutTask& task, unsigned lane)
+{
+    for (const auto& sub : *task.subscribers) {
+        if (sub->lane != lane) {
+            continue;
+        }
+        if (shut_down_.load(std::memory_order_relaxed)) {
+            return;
+        }
+        auto session = sub->session.lock();
+        if (!session) {
+            continue;
+        }
+        if (task.publication) {
+            session->deliver(*sub, task.frame, task.publication, task.position);
+        } else {
+            session->resync(*sub, task.position);
+        }
+    }
+}
+
+void HubCore::stop_lanes()
+{
+    for (auto& lane : lanes_) {
+        std::lock_guard<std::mutex> lock(lane->mutex);
+        lane->stopping = true;
+        lane->wake.notify_one();
+    }
+    for (auto& lane : lanes_) {
+        join_unless_self(lane->thread);
     }
 }
 
@@ -271,22 +387,24 @@ void HubCore::on_feed_restored()
     logger_.log(LogLevel::warn, "hub", "broker feed restored; checking subscriber positions");
 
     // Every subscriber whose position is not the stream top missed
-    // something while the feed was down: it is sent back to recovery.
+    // something while the feed was down: it is sent back to recovery. The
+    // check queues behind the publications still in the lanes, which would
+    // otherwise look missed.
+    std::weak_ptr<HubCore> weak = weak_from_this();
     for (const auto& ch : channels_snapshot()) {
         HistoryQuery query;
         query.history_size = ch->options().history_size;
         query.history_ttl = ch->options().history_ttl;
-        broker_->history(ch->name(), query, [ch](std::error_code ec, HistoryResult r) {
-            StreamPosition top = ec ? StreamPosition{} : r.top;
-            auto subs = HubCore::subscribers(*ch);
-            if (!subs) {
+        broker_->history(ch->name(), query, [weak, ch](std::error_code ec, HistoryResult r) {
+            auto self = weak.lock();
+            auto subscribers = HubCore::subscribers(*ch);
+            if (!self || !subscribers) {
                 return;
             }
-            for (const auto& sub : *subs) {
-                if (auto session = sub->session.lock()) {
-                    session->resync(*sub, top);
-                }
-            }
+            auto task = std::make_shared<FanoutTask>();
+            task->subscribers = std::move(subscribers);
+            task->position = ec ? StreamPosition{} : r.top;
+            self->queue_fanout(task);
         });
     }
 }

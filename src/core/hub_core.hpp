@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -28,7 +29,8 @@
 namespace herald::detail {
 
 /// One session's subscription to one channel. Its fields are guarded by the
-/// owning session's mutex; the channel's subscriber list only holds it.
+/// owning session's mutex, except `lane`; the channel's subscriber list only
+/// holds it.
 struct Subscription {
     /// A publication that arrived while the subscribe reply was being built.
     struct Pending {
@@ -40,6 +42,10 @@ struct Subscription {
     std::weak_ptr<Session> session;
     std::string channel;
     ChannelOptions options;
+
+    /// The session's fan-out lane. Set before the subscription joins a
+    /// channel's list and never changed, so the fan-out reads it unlocked.
+    unsigned lane = 0;
 
     bool live = false;    // the subscribe reply went out
     bool removed = false; // unsubscribed or the session closed
@@ -56,7 +62,7 @@ public:
     HubCore(HubOptions options, std::shared_ptr<Broker> broker);
     ~HubCore() override;
 
-    /// Starts the broker and the housekeeping thread.
+    /// Starts the fan-out lanes, the broker and the housekeeping thread.
     void start();
     void shutdown();
     bool is_shut_down() const noexcept { return shut_down_.load(); }
@@ -105,6 +111,26 @@ public:
     void on_feed_restored() override;
 
 private:
+    // One step of work that every fan-out lane gets: a publication to deliver
+    // to a channel's subscribers, or, without one, the stream top to check
+    // them against after a feed outage. Each lane serves only its own
+    // subscriptions of the list.
+    struct FanoutTask {
+        std::shared_ptr<const Channel::SubscriberList> subscribers;
+        FramePtr frame;
+        PublicationPtr publication;
+        StreamPosition position;
+    };
+
+    // A fan-out worker thread and its FIFO queue.
+    struct FanoutLane {
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::deque<std::shared_ptr<const FanoutTask>> queue;
+        bool stopping = false;
+        std::thread thread;
+    };
+
     std::vector<std::shared_ptr<Session>> sessions_snapshot() const;
     std::vector<std::shared_ptr<Channel>> channels_snapshot() const;
     static std::shared_ptr<const Channel::SubscriberList> subscribers(const Channel& ch);
@@ -114,6 +140,14 @@ private:
 
     void housekeeping();
     void refresh_ticking();
+
+    // Fan-out: every task goes to every lane, and each lane delivers it to
+    // the sessions assigned to it (src/core/hub.cpp).
+    unsigned lane_of(const Session& session) const;
+    void queue_fanout(const std::shared_ptr<const FanoutTask>& task);
+    void run_lane(FanoutLane& lane, unsigned index);
+    void serve(const FanoutTask& task, unsigned lane);
+    void stop_lanes();
 
     // Applies `command` to this node's sessions, then has the broker carry
     // it to the others.
@@ -130,9 +164,15 @@ private:
     const FramePtr ping_frame_;
     std::atomic<bool> shut_down_{false};
 
+    struct SessionEntry {
+        std::shared_ptr<Session> session;
+        unsigned lane = 0;
+    };
+
     mutable std::mutex sessions_mutex_;
-    std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+    std::unordered_map<std::string, SessionEntry> sessions_;
     bool sessions_changed_ = false; // since ticking_ was last rebuilt
+    unsigned next_lane_ = 0;        // the lane of the next session accepted
 
     // The sessions the housekeeper ticks, rebuilt only after sessions came
     // or went: copying 20,000 session pointers four times a second cost
@@ -145,6 +185,8 @@ private:
     std::mutex tick_mutex_;
     std::condition_variable tick_cv_;
     std::thread housekeeper_;
+
+    std::vector<std::unique_ptr<FanoutLane>> lanes_;
 };
 
 } // namespace herald::detail

@@ -8,6 +8,10 @@
 namespace herald {
 namespace {
 
+// More than any machine has cores: a larger count is a mistake, and every
+// thread reserves a stack.
+constexpr unsigned max_fanout_threads = 1024;
+
 bool check_channel(const std::string& ns, const ChannelOptions& o, std::string& what)
 {
     std::string name = ns.empty() ? std::string("the default namespace") : "namespace '" + ns + "'";
@@ -60,6 +64,11 @@ void validate(const HubOptions& options, std::error_code& ec, std::string& what)
     if (ok && (options.client_channel_limit == 0 || options.channel_max_length == 0 ||
                options.max_message_size == 0 || options.client_queue_max_bytes == 0)) {
         what = "limits (channels, name length, message size, queue size) must be positive";
+        ok = false;
+    }
+    if (ok && options.fanout_threads > max_fanout_threads) {
+        what = fmt::format("fanout_threads must be at most {} (0: one per core)",
+                           max_fanout_threads);
         ok = false;
     }
     if (!ok) {

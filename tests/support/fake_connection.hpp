@@ -9,10 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace herald::test {
@@ -21,7 +24,13 @@ class FakeConnection final : public Connection {
 public:
     SendStatus send(const FramePtr& frame, std::size_t queue_limit) override
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (held_) {
+            ++waiting_;
+            released_.wait(lock, [this] { return !held_; });
+            --waiting_;
+        }
+        senders_.insert(std::this_thread::get_id());
         if (closed_) {
             return SendStatus::closed;
         }
@@ -51,6 +60,29 @@ public:
         if (!stalled_) {
             buffered_ = 0;
         }
+    }
+
+    /// Makes every send wait until hold(false), as a transport stuck in a
+    /// write would (true), or lets the sends through again (false).
+    void hold(bool held)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        held_ = held;
+        released_.notify_all();
+    }
+
+    /// True while a send waits for hold(false).
+    bool holding() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return waiting_ > 0;
+    }
+
+    /// The threads that called send since the last clear().
+    std::set<std::thread::id> senders() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return senders_;
     }
 
     /// Every message written so far, one JSON document per line, in order.
@@ -92,6 +124,7 @@ public:
     {
         std::lock_guard<std::mutex> lock(mutex_);
         frames_.clear();
+        senders_.clear();
         if (!stalled_) {
             buffered_ = 0;
         }
@@ -99,10 +132,14 @@ public:
 
 private:
     mutable std::mutex mutex_;
+    std::condition_variable released_;
     std::vector<FramePtr> frames_;
+    std::set<std::thread::id> senders_;
     std::optional<std::uint16_t> closed_;
     std::size_t buffered_ = 0;
     bool stalled_ = false;
+    bool held_ = false;
+    int waiting_ = 0;
 };
 
 } // namespace herald::test

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -107,6 +108,13 @@ struct TestClient {
             }
         }
         return out;
+    }
+
+    /// Waits until `count` publications of `channel` have arrived: the hub
+    /// delivers them from its fan-out threads after publish returns.
+    bool wait_for_publications(const std::string& channel, std::size_t count) const
+    {
+        return wait_until([&] { return pub_offsets(channel).size() >= count; }, timeout);
     }
 
     /// True when the server unsubscribed the client from `channel` with `code`.

@@ -13,8 +13,12 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace herald;
 using namespace std::chrono_literals;
@@ -47,6 +51,19 @@ HubOptions test_options()
 using Client = herald::test::TestClient;
 using herald::test::range;
 using herald::test::wait_until;
+using Clients = std::vector<std::unique_ptr<Client>>;
+
+// `count` connected clients of `hub`, each subscribed to `channel`.
+Clients subscribed(Hub& hub, int count, const std::string& channel)
+{
+    Clients out;
+    for (int i = 0; i < count; ++i) {
+        out.push_back(std::make_unique<Client>(hub));
+        out.back()->connect();
+        out.back()->subscribe(channel, 2);
+    }
+    return out;
+}
 
 // A broker whose history reads wait until the test releases them, so a test
 // can publish between a subscriber joining the fan-out and its read.
@@ -118,6 +135,9 @@ TEST_CASE("a publication is encoded once and shared by every subscriber", "[hub]
 
     auto res = hub.publish("rec:m", R"({"goal":1})");
     CHECK(res.position.offset == 1);
+    for (Client* x : {&a, &b, &c}) {
+        REQUIRE(x->wait_for_publications("rec:m", 1));
+    }
 
     auto fa = a.conn->frames();
     auto fb = b.conn->frames();
@@ -130,19 +150,18 @@ TEST_CASE("a publication is encoded once and shared by every subscriber", "[hub]
 TEST_CASE("subscribers leaving in any order: a publication reaches those left", "[hub]")
 {
     Hub hub(test_options());
-    std::vector<std::unique_ptr<Client>> clients;
-    for (int i = 0; i < 6; ++i) {
-        clients.push_back(std::make_unique<Client>(hub));
-        clients.back()->connect();
-        clients.back()->subscribe("rec:m", 2);
-    }
+    Clients clients = subscribed(hub, 6, "rec:m");
 
     // One unsubscribes and one goes away, each between publications: the
     // list then changes in place, and the hole is filled from its end.
     clients[1]->send(R"({"unsubscribe":{"channel":"rec:m"},"id":3})");
     hub.publish("rec:m", R"({"n":1})");
+    REQUIRE(clients[4]->wait_for_publications("rec:m", 1));
     clients[4]->session->closed();
     hub.publish("rec:m", R"({"n":2})");
+    for (int i : {0, 2, 3, 5}) {
+        REQUIRE(clients[i]->wait_for_publications("rec:m", 2));
+    }
 
     const std::vector<std::uint64_t> both{1, 2};
     CHECK(clients[0]->pub_offsets("rec:m") == both);
@@ -155,6 +174,43 @@ TEST_CASE("subscribers leaving in any order: a publication reaches those left", 
     CHECK(hub.channels()[0].num_clients == 4);
 }
 
+TEST_CASE("fan-out lanes keep every session's publications in order", "[hub][fanout]")
+{
+    auto options = test_options();
+    options.fanout_threads = 4;
+    Hub hub(options);
+    Clients clients = subscribed(hub, 12, "rec:o");
+    for (const auto& c : clients) {
+        c->conn->clear();
+    }
+
+    // Two publishers: the broker orders their publications, and a
+    // recovering subscriber that saw an offset skipped would be dropped.
+    constexpr std::uint64_t count = 400;
+    auto publish_half = [&hub] {
+        for (std::uint64_t i = 0; i < count / 2; ++i) {
+            hub.publish("rec:o", R"({"n":1})");
+        }
+    };
+    std::thread other(publish_half);
+    publish_half();
+    other.join();
+
+    std::set<std::thread::id> lanes;
+    for (const auto& c : clients) {
+        REQUIRE(c->wait_for_publications("rec:o", count));
+        CHECK(c->pub_offsets("rec:o") == range(1, count));
+        CHECK_FALSE(c->told_unsubscribe("rec:o", 2500));
+        CHECK(c->session->channels().size() == 1);
+
+        // One lane serves a session, and the sessions take turns.
+        auto senders = c->conn->senders();
+        CHECK(senders.size() == 1);
+        lanes.insert(senders.begin(), senders.end());
+    }
+    CHECK(lanes.size() == 4);
+}
+
 TEST_CASE("a returning client recovers exactly what it missed", "[hub][recovery]")
 {
     Hub hub(test_options());
@@ -165,6 +221,7 @@ TEST_CASE("a returning client recovers exactly what it missed", "[hub][recovery]
     for (int i = 0; i < 3; ++i) {
         hub.publish("rec:r", "{}");
     }
+    REQUIRE(first.wait_for_publications("rec:r", 3));
     CHECK(first.pub_offsets("rec:r") == range(1, 3));
     first.session->closed();
 
@@ -187,6 +244,7 @@ TEST_CASE("a returning client recovers exactly what it missed", "[hub][recovery]
     CHECK(got == range(4, 8));
 
     hub.publish("rec:r", "{}");
+    REQUIRE(back.wait_for_publications("rec:r", 1));
     CHECK(back.pub_offsets("rec:r") == std::vector<std::uint64_t>{9});
 }
 
@@ -267,6 +325,10 @@ TEST_CASE("publications during the history read: no duplicate, no gap", "[hub][r
 
     broker->release();
     hub.publish("rec:g", "{}");
+    REQUIRE(wait_until([&] {
+        auto offsets = c.pub_offsets("rec:g");
+        return !offsets.empty() && offsets.back() == 4;
+    }));
 
     auto sub = c.reply(2)["subscribe"];
     CHECK(sub["recovered"] == true);
@@ -316,6 +378,7 @@ TEST_CASE("client publish, history and presence follow the namespace", "[hub]")
 
     c.send(R"({"publish":{"channel":"pub:p","data":{"a":1}},"id":4})");
     CHECK(c.reply(4).contains("publish"));
+    REQUIRE(c.wait_for_publications("pub:p", 1));
     CHECK(c.pub_offsets("pub:p") == std::vector<std::uint64_t>{1});
 
     c.send(R"({"history":{"channel":"pub:p","limit":10},"id":5})");
@@ -389,11 +452,12 @@ TEST_CASE("a client that stops reading is disconnected as slow", "[hub]")
     std::string payload = "\"" + std::string(500, 'x') + "\"";
     for (int i = 0; i < 10; ++i) {
         hub.publish("rec:s", payload);
+        REQUIRE(fine.wait_for_publications("rec:s", 1));
         fine.conn->clear();
     }
-    CHECK(slow.conn->close_code() == 3008);
+    CHECK(wait_until([&] { return slow.conn->close_code() == 3008; }));
     CHECK_FALSE(fine.conn->close_code());
-    CHECK(hub.channels().at(0).num_clients == 1);
+    CHECK(wait_until([&] { return hub.channels().at(0).num_clients == 1; }));
 }
 
 TEST_CASE("pings go out and a missing pong closes with 3012", "[hub][slow]")
@@ -447,6 +511,40 @@ TEST_CASE("shutdown closes every client with 3001 and refuses new work", "[hub]"
     CHECK(ec == errc::shut_down);
 }
 
+TEST_CASE("shutdown with fan-out queued drops the work and neither crashes nor hangs",
+          "[hub][fanout]")
+{
+    auto options = test_options();
+    options.fanout_threads = 1;
+    Hub hub(options);
+    Clients clients = subscribed(hub, 20, "rec:d");
+
+    // The lane gets stuck in its first delivery, with the rest queued
+    // behind it, until shutdown has begun.
+    Client& stuck = *clients.front();
+    stuck.conn->hold(true);
+    constexpr std::size_t count = 50;
+    for (std::size_t i = 0; i < count; ++i) {
+        hub.publish("rec:d", "{}");
+    }
+    REQUIRE(wait_until([&] { return stuck.conn->holding(); }));
+    std::thread stopper([&hub] { hub.shutdown(); });
+    REQUIRE(wait_until([&] {
+        std::error_code ec;
+        hub.publish("rec:d", "{}", ec);
+        return ec == errc::shut_down;
+    }));
+    stuck.conn->hold(false);
+    stopper.join();
+
+    for (const auto& c : clients) {
+        CHECK(c->conn->close_code() == 3001);
+        auto got = c->pub_offsets("rec:d");
+        CHECK(got.size() < count);
+        CHECK(got == range(1, got.size()));
+    }
+}
+
 namespace {
 
 // Passes everything to a MemoryBroker but lets the test cut the feed, as a
@@ -473,8 +571,14 @@ TEST_CASE("after a feed outage, subscribers that missed something recover", "[hu
     broker->inner.start(*broker->handler);
     broker->handler->on_feed_restored();
 
-    CHECK(behind.told_unsubscribe("rec:f", 2500));
+    // No wait for the first two publications: the check queues behind them.
+    CHECK(wait_until([&] { return behind.told_unsubscribe("rec:f", 2500); }));
     CHECK(behind.session->channels().empty());
+
+    // Queued after the check in the same lane, this one arrives only if the
+    // check kept `current`.
+    hub.publish("rec:q", "{}");
+    CHECK(current.wait_for_publications("rec:q", 2));
     CHECK_FALSE(current.told_unsubscribe("rec:q", 2500));
     CHECK(current.session->channels().size() == 1);
 }

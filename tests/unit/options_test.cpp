@@ -7,6 +7,7 @@
 #include "catch.hpp"
 
 #include <chrono>
+#include <string>
 
 using namespace herald;
 using namespace std::chrono_literals;
@@ -83,6 +84,22 @@ TEST_CASE("pong timeout may not exceed the ping interval", "[options]")
     o.ping_interval = 5s;
     o.pong_timeout = 6s;
     CHECK(check(o) == errc::invalid_options);
+}
+
+TEST_CASE("fanout_threads is 0 (one per core) by default and at most 1024", "[options]")
+{
+    HubOptions o;
+    CHECK(o.fanout_threads == 0);
+    o.fanout_threads = 1024;
+    CHECK_FALSE(check(o));
+
+    o.fanout_threads = 1025;
+    std::error_code ec;
+    std::string what;
+    validate(o, ec, what);
+    CHECK(ec == errc::invalid_options);
+    CHECK(what.find("fanout_threads") != std::string::npos);
+    CHECK_THROWS_AS(Hub(o), std::system_error);
 }
 
 TEST_CASE("a Hub refuses invalid options by throwing", "[options]")
