@@ -12,6 +12,8 @@
 #include <herald/version.hpp>
 #include <herald/websocket.hpp>
 
+#include "direct_write.hpp"
+
 #include <fmt/format.h>
 
 #include <websocketpp/config/asio_no_tls.hpp>
@@ -146,7 +148,7 @@ struct Config : ws::config::asio {
         using response_type = type::response_type;
         using socket_type = ws::transport::asio::basic_socket::endpoint;
     };
-    using transport_type = ws::transport::asio::endpoint<transport_config>;
+    using transport_type = detail::DirectWriteEndpoint<transport_config>;
 
     static const bool enable_multithreading = true;
 
@@ -160,19 +162,14 @@ struct Config : ws::config::asio {
 
 using Server = ws::server<Config>;
 using ConnectionPtr = Server::connection_ptr;
-using Message = Config::message_type;
 
-// Frames `text` once as an unmasked server text frame. Server frames do not
-// depend on the connection, so every subscriber can share these bytes.
-std::shared_ptr<const void> prepare_message(std::string_view text)
+// The header of an unmasked, final text frame of `text`. Server frames do
+// not depend on the connection, so every subscriber shares these bytes.
+std::shared_ptr<const void> prepare_header(std::string_view text)
 {
-    auto message = std::make_shared<Message>(nullptr, ws::frame::opcode::text, text.size());
-    message->set_payload(text.data(), text.size());
-
     const ws::frame::basic_header header(ws::frame::opcode::text, text.size(), true, false);
-    message->set_header(ws::frame::prepare_header(header, ws::frame::extended_header(text.size())));
-    message->set_prepared(true);
-    return message;
+    return std::make_shared<const std::string>(
+        ws::frame::prepare_header(header, ws::frame::extended_header(text.size())));
 }
 
 // herald's view of one websocketpp connection. It holds the connection
@@ -190,16 +187,10 @@ public:
         if (!con) {
             return SendStatus::closed;
         }
-        if (con->get_buffered_amount() + frame->text().size() > queue_limit) {
-            return SendStatus::full;
-        }
 
-        // websocketpp queues a prepared message as it is and never writes to
-        // it, so dropping const here is safe.
-        const auto& prepared = frame->prepared(prepare_message);
-        auto message = std::const_pointer_cast<Message>(
-            std::static_pointer_cast<const Message>(prepared));
-        return con->send(message) ? SendStatus::closed : SendStatus::ok;
+        const auto& header = *std::static_pointer_cast<const std::string>(
+            frame->prepared(prepare_header));
+        return con->write_shared(frame, header, frame->text(), queue_limit);
     }
 
     void close(Disconnect reason) override

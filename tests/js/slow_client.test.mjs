@@ -3,7 +3,9 @@
 
 // A client that stops reading is disconnected with 3008 "slow" once its
 // outgoing queue passes --client-queue-max-bytes, instead of growing the
-// server's memory; a client that keeps reading gets every publication.
+// server's memory; a client that keeps reading gets every publication. A
+// client that pauses for less than the limit gets everything, in order,
+// once it reads again.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,8 +35,8 @@ after(async () => {
     await server?.stop();
 });
 
-async function subscriber() {
-    const raw = await RawClient.open(server.wsUrl);
+async function subscriber(target = server) {
+    const raw = await RawClient.open(target.wsUrl);
     raws.push(raw);
     await raw.connect({ name: 'slow-client-test' });
     const reply = await raw.call({ subscribe: { channel: CHANNEL } });
@@ -74,4 +76,31 @@ test('a client that stops reading is closed with 3008; a reading one keeps up', 
         what: `all ${published} publications at the reading client`,
     });
     assert.ok(reader.open, 'the reading client must stay connected');
+});
+
+test('a client that pauses within the limit gets everything in order', async () => {
+    // More than the loopback socket buffers hold, so the server has to
+    // queue, wait for the socket and write its queue in batches.
+    const count = 800;
+    const roomy = await startServer({ clientQueueMaxBytes: 256 * 1024 * 1024 });
+    try {
+        const paused = await subscriber(roomy);
+        paused.ws.pause();
+        for (let n = 0; n < count; n += 1) {
+            await roomy.publish(CHANNEL, { n, chunk: CHUNK });
+        }
+        paused.ws.resume();
+
+        await until(() => publications(paused) === count, {
+            timeout: 20000,
+            what: `all ${count} publications at the client that paused`,
+        });
+        const order = paused.messages
+            .filter((m) => m.push && m.push.pub)
+            .map((m) => m.push.pub.data.n);
+        assert.deepEqual(order, [...Array(count).keys()]);
+        assert.ok(paused.open, 'the client that paused must stay connected');
+    } finally {
+        await roomy.stop();
+    }
 });

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The herald authors
+#pragma once
+
+// websocketpp's Asio transport with one writer per socket that herald owns.
+//
+// websocketpp sends each message by posting work to the connection's strand,
+// building a buffer list there and starting an Asio write whose completion is
+// posted back again: two handler allocations and two trips through the
+// scheduler per delivery, which cost more than the fan-out loop itself.
+// This transport writes a shared frame straight to the socket from the
+// calling thread with one non-blocking sendmsg. Only when the socket's
+// buffer is full does it queue, and it then waits for the socket to become
+// writable and writes everything queued in one call.
+//
+// websocketpp's own writes (the handshake response, close and pong frames)
+// go through the same queue, so the two never interleave on the wire.
+// Private to the WebSocket transport's translation unit.
+
+#include <herald/transport.hpp>
+
+#include <websocketpp/transport/asio/endpoint.hpp>
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <cerrno>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace herald::detail {
+
+/// Bytes still to be written, and what keeps them alive.
+struct PendingWrite {
+    const char* data = nullptr;
+    std::size_t size = 0;
+
+    /// Owns `data` for herald's frames; websocketpp owns its own bytes
+    /// until `done` has run.
+    std::shared_ptr<const void> owner;
+
+    /// websocketpp's completion, set on the last piece of one of its writes.
+    websocketpp::transport::write_handler done;
+};
+
+/// The transport connection websocketpp derives each connection from.
+template <class Config>
+class DirectWriteConnection : public websocketpp::transport::asio::connection<Config> {
+    using base = websocketpp::transport::asio::connection<Config>;
+    using Buffer = websocketpp::transport::buffer;
+    using WriteHandler = websocketpp::transport::write_handler;
+
+public:
+    using base::base;
+
+    /// Writes `header` and then `payload`, kept alive by `owner`, unless more
+    /// than `limit` bytes would then wait in the queue. Any thread.
+    SendStatus write_shared(std::shared_ptr<const void> owner,
+                            std::string_view header,
+                            std::string_view payload,
+                            std::size_t limit)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (failed_ || closing_) {
+            return SendStatus::closed;
+        }
+
+        const std::size_t total = header.size() + payload.size();
+        if (queue_.empty()) {
+            std::size_t written = 0;
+            if (!write_now(header, payload, written)) {
+                return SendStatus::closed;
+            }
+            if (written == total) {
+                return SendStatus::ok;
+            }
+            queue_remainder(owner, header, payload, written);
+            return SendStatus::ok;
+        }
+
+        if (queued_bytes_ + total > limit) {
+            return SendStatus::full;
+        }
+        push(header.data(), header.size(), owner, nullptr);
+        push(payload.data(), payload.size(), std::move(owner), nullptr);
+        return SendStatus::ok;
+    }
+
+    /// websocketpp's entry points; they hide the base class's.
+    void async_write(const char* data, std::size_t size, WriteHandler handler)
+    {
+        std::vector<Buffer> bufs{Buffer(data, size)};
+        async_write(bufs, std::move(handler));
+    }
+
+    void async_write(const std::vector<Buffer>& bufs, WriteHandler handler)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (failed_) {
+            lock.unlock();
+            complete(std::move(handler), write_error());
+            return;
+        }
+
+        // After a close frame the protocol allows no more data frames.
+        if (carries_close_frame(bufs)) {
+            closing_ = true;
+        }
+        for (std::size_t i = 0; i < bufs.size(); ++i) {
+            const bool last = i + 1 == bufs.size();
+            push(bufs[i].buf, bufs[i].len, nullptr, last ? std::move(handler) : nullptr);
+        }
+        if (bufs.empty()) {
+            push(nullptr, 0, nullptr, std::move(handler));
+        }
+        if (!waiting_) {
+            flush_locked(lock);
+        }
+    }
+
+private:
+    // websocketpp's frame writes are header and payload buffer pairs.
+    static bool carries_close_frame(const std::vector<Buffer>& bufs)
+    {
+        // FIN and the close opcode; websocketpp never fragments control
+        // frames, and an HTTP response starts with 'H'.
+        constexpr unsigned char final_close = 0x88;
+        for (std::size_t i = 0; i < bufs.size(); i += 2) {
+            if (bufs[i].len >= 2 && static_cast<unsigned char>(bufs[i].buf[0]) == final_close) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static std::error_code write_error()
+    {
+        return websocketpp::transport::error::make_error_code(
+            websocketpp::transport::error::pass_through);
+    }
+
+    int fd() { return this->get_socket().native_handle(); }
+
+    // One sendmsg of up to two pieces. False when the connection failed.
+    bool write_now(std::string_view header, std::string_view payload, std::size_t& written)
+    {
+        std::array<iovec, 2> iov{{{const_cast<char*>(header.data()), header.size()},
+                                  {const_cast<char*>(payload.data()), payload.size()}}};
+        ssize_t n = send_iov(iov.data(), iov.size());
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                fail_locked();
+                return false;
+            }
+            n = 0;
+        }
+        written = static_cast<std::size_t>(n);
+        return true;
+    }
+
+    ssize_t send_iov(iovec* iov, std::size_t count)
+    {
+        msghdr msg{};
+        msg.msg_iov = iov;
+        msg.msg_iovlen = count;
+        ssize_t n;
+        do {
+            n = ::sendmsg(fd(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        } while (n < 0 && errno == EINTR);
+        return n;
+    }
+
+    void queue_remainder(const std::shared_ptr<const void>& owner,
+                         std::string_view header,
+                         std::string_view payload,
+                         std::size_t written)
+    {
+        if (written < header.size()) {
+            push(header.data() + written, header.size() - written, owner, nullptr);
+            written = header.size();
+        }
+        const std::size_t into_payload = written - header.size();
+        push(payload.data() + into_payload, payload.size() - into_payload, owner, nullptr);
+        wait_writable_locked();
+    }
+
+    void push(const char* data, std::size_t size, std::shared_ptr<const void> owner,
+              WriteHandler done)
+    {
+        queue_.push_back({data, size, std::move(owner), std::move(done)});
+        queued_bytes_ += size;
+    }
+
+    // Writes as much of the queue as the socket takes, in one call per
+    // batch, then hands websocketpp its finished writes.
+    void flush_locked(std::unique_lock<std::mutex>& lock)
+    {
+        std::vector<WriteHandler> finished;
+        bool ok = drain_locked(finished);
+        if (ok && !queue_.empty()) {
+            wait_writable_locked();
+        }
+        lock.unlock();
+
+        const std::error_code ec = ok ? std::error_code() : write_error();
+        for (auto& handler : finished) {
+            complete(std::move(handler), ec);
+        }
+    }
+
+    bool drain_locked(std::vector<WriteHandler>& finished)
+    {
+        constexpr std::size_t batch = 128;
+        std::array<iovec, batch> iov;
+        while (!queue_.empty()) {
+            std::size_t count = 0;
+            for (auto it = queue_.begin(); it != queue_.end() && count < batch; ++it) {
+                iov[count++] = {const_cast<char*>(it->data), it->size};
+            }
+            const ssize_t n = send_iov(iov.data(), count);
+            if (n < 0) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    break;
+                }
+                take_handlers_locked(finished);
+                fail_locked();
+                return false;
+            }
+            consume_locked(static_cast<std::size_t>(n), finished);
+        }
+        collect_empty_locked(finished);
+        return true;
+    }
+
+    // Drops `n` written bytes from the front of the queue.
+    void consume_locked(std::size_t n, std::vector<WriteHandler>& finished)
+    {
+        queued_bytes_ -= n;
+        while (n > 0) {
+            PendingWrite& front = queue_.front();
+            if (n < front.size) {
+                front.data += n;
+                front.size -= n;
+                return;
+            }
+            n -= front.size;
+            if (front.done) {
+                finished.push_back(std::move(front.done));
+            }
+            queue_.pop_front();
+        }
+        collect_empty_locked(finished);
+    }
+
+    // Pieces of no bytes (an empty write) finish as soon as they reach the front.
+    void collect_empty_locked(std::vector<WriteHandler>& finished)
+    {
+        while (!queue_.empty() && queue_.front().size == 0) {
+            if (queue_.front().done) {
+                finished.push_back(std::move(queue_.front().done));
+            }
+            queue_.pop_front();
+        }
+    }
+
+    void take_handlers_locked(std::vector<WriteHandler>& finished)
+    {
+        for (auto& piece : queue_) {
+            if (piece.done) {
+                finished.push_back(std::move(piece.done));
+            }
+        }
+    }
+
+    // A write failed: the peer is gone. Ending the socket also ends
+    // websocketpp's pending read, which then tears the connection down.
+    void fail_locked()
+    {
+        failed_ = true;
+        queue_.clear();
+        queued_bytes_ = 0;
+        ::shutdown(fd(), SHUT_RDWR);
+    }
+
+    void wait_writable_locked()
+    {
+        if (waiting_) {
+            return;
+        }
+        waiting_ = true;
+
+        // Socket operations belong on the connection's strand.
+        auto self = std::static_pointer_cast<DirectWriteConnection>(this->get_shared());
+        asio::post(*this->get_strand(), [self] { self->start_wait(); });
+    }
+
+    void start_wait()
+    {
+        auto self = std::static_pointer_cast<DirectWriteConnection>(this->get_shared());
+        this->get_socket().async_wait(
+            asio::socket_base::wait_write,
+            asio::bind_executor(*this->get_strand(),
+                                [self](const std::error_code& ec) { self->on_writable(ec); }));
+    }
+
+    void on_writable(const std::error_code& ec)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        waiting_ = false;
+        if (!ec) {
+            flush_locked(lock);
+            return;
+        }
+
+        std::vector<WriteHandler> finished;
+        take_handlers_locked(finished);
+        fail_locked();
+        lock.unlock();
+        for (auto& handler : finished) {
+            complete(std::move(handler), write_error());
+        }
+    }
+
+    // websocketpp expects its write handlers later, on the strand, never
+    // inside the call that started the write.
+    void complete(WriteHandler handler, std::error_code ec)
+    {
+        asio::post(*this->get_strand(), [handler = std::move(handler), ec] { handler(ec); });
+    }
+
+    std::mutex mutex_;
+    std::deque<PendingWrite> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool waiting_ = false; // a writability wait is armed or about to be
+    bool failed_ = false;  // a write failed; nothing more is written
+    bool closing_ = false; // a close frame is queued or written
+};
+
+/// websocketpp's Asio endpoint, making its connections DirectWriteConnection.
+template <class Config>
+class DirectWriteEndpoint : public websocketpp::transport::asio::endpoint<Config> {
+public:
+    using transport_con_type = DirectWriteConnection<Config>;
+    using transport_con_ptr = typename transport_con_type::ptr;
+};
+
+} // namespace herald::detail
