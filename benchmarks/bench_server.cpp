@@ -30,12 +30,14 @@ namespace {
 
 constexpr const char* usage =
     "usage: herald-bench-server [--port N] [--api-key K] [--threads N]\n"
+    "    [--fanout-threads N]\n"
     "    [--queue-max-bytes N] [--redis redis://HOST:PORT]\n";
 
 struct Settings {
     unsigned long port = 0;
     std::string api_key = "bench-key";
     unsigned long threads = 0;
+    unsigned long fanout_threads = 0;
     unsigned long queue_max_bytes = 0; // 0: the hub's default
     std::string redis;                 // empty: the in-memory broker
 };
@@ -62,6 +64,8 @@ Settings read_settings(int argc, char** argv)
             s.api_key = value;
         } else if (name == "--threads") {
             s.threads = to_number(value);
+        } else if (name == "--fanout-threads") {
+            s.fanout_threads = to_number(value);
         } else if (name == "--queue-max-bytes") {
             s.queue_max_bytes = to_number(value);
         } else if (name == "--redis") {
@@ -81,6 +85,7 @@ herald::HubOptions hub_options(const Settings& s)
     herald::HubOptions options;
     options.api_key = s.api_key;
     options.node_name = "herald-bench-server";
+    options.fanout_threads = static_cast<unsigned>(s.fanout_threads);
     if (s.queue_max_bytes != 0) {
         options.client_queue_max_bytes = s.queue_max_bytes;
     }

@@ -51,6 +51,8 @@ constexpr const char* usage =
     "  --connect-timeout SEC   to connect and subscribe all (default 120)\n"
     "  --drain-timeout SEC     after the last publication (default 10)\n"
     "  --server-threads T      herald's I/O threads (default: one per core)\n"
+    "  --server-fanout-threads T\n"
+    "                          herald's fan-out threads (default: one per core)\n"
     "  --server-bin PATH       herald-bench-server (default: next to herald-bench)\n"
     "  --node PATH             Node.js for the peers (default: " HERALD_BENCH_NODE
     ")\n"
@@ -166,6 +168,8 @@ void apply_flag(Args& a, std::string_view flag, std::string_view value)
         r.drain_timeout_s = number<double>(flag, value);
     } else if (flag == "--server-threads") {
         r.server_threads = number<unsigned>(flag, value);
+    } else if (flag == "--server-fanout-threads") {
+        r.server_fanout_threads = number<unsigned>(flag, value);
     } else if (flag == "--server-bin") {
         r.server_bin = value;
     } else if (flag == "--node") {

@@ -49,7 +49,9 @@ std::vector<std::string> herald_command(const RunOptions& o, const std::string& 
                                      "--api-key",
                                      o.api_key,
                                      "--threads",
-                                     std::to_string(o.server_threads)};
+                                     std::to_string(o.server_threads),
+                                     "--fanout-threads",
+                                     std::to_string(o.server_fanout_threads)};
     if (!redis_url.empty()) {
         argv.insert(argv.end(), {"--redis", redis_url});
     }

@@ -26,6 +26,7 @@ struct RunOptions {
     double connect_timeout_s = 120;
     double drain_timeout_s = 10; ///< after the last publication
     unsigned server_threads = 0; ///< herald's I/O threads; 0: one per core
+    unsigned server_fanout_threads = 0; ///< herald's fan-out lanes; 0: one per core
     std::string server_bin;      ///< herald-bench-server
     std::string node = "node";
     std::string redis_server = "redis-server"; ///< for the herald-redis targets
