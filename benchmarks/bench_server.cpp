@@ -30,7 +30,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: herald-bench-server [--port N] [--api-key K] [--threads N]\n"
-    "    [--fanout-threads N]\n"
+    "    [--fanout-threads N] [--batch-writes 0|1]\n"
     "    [--queue-max-bytes N] [--redis redis://HOST:PORT]\n";
 
 struct Settings {
@@ -38,6 +38,7 @@ struct Settings {
     std::string api_key = "bench-key";
     unsigned long threads = 0;
     unsigned long fanout_threads = 0;
+    bool batch_writes = true;
     unsigned long queue_max_bytes = 0; // 0: the hub's default
     std::string redis;                 // empty: the in-memory broker
 };
@@ -66,6 +67,8 @@ Settings read_settings(int argc, char** argv)
             s.threads = to_number(value);
         } else if (name == "--fanout-threads") {
             s.fanout_threads = to_number(value);
+        } else if (name == "--batch-writes") {
+            s.batch_writes = to_number(value) != 0;
         } else if (name == "--queue-max-bytes") {
             s.queue_max_bytes = to_number(value);
         } else if (name == "--redis") {
@@ -130,6 +133,7 @@ void serve(const Settings& s)
     herald::WebSocketOptions ws;
     ws.port = static_cast<std::uint16_t>(s.port);
     ws.threads = static_cast<unsigned>(s.threads);
+    ws.batch_writes = s.batch_writes;
     herald::WebSocketServer server(hub, ws);
     server.start();
     std::printf("LISTENING %u\n", static_cast<unsigned>(server.port()));

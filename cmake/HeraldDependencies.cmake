@@ -65,3 +65,26 @@ if(HERALD_WITH_REDIS)
         INCLUDES ${HERALD_ASIO_INCLUDE_DIR} ${HERALD_MSGPACK_INCLUDE_DIR}
         DEFINES ASIO_STANDALONE MSGPACK_NO_BOOST)
 endif()
+
+# Batched submission of the WebSocket transport's writes (io_uring through
+# liburing, Debian's liburing-dev). AUTO uses it when found; ON insists. The
+# library is linked by its plain name, so an installed herald asks its
+# consumers for -luring and nothing else.
+function(herald_use_io_uring target)
+    if(HERALD_WITH_IO_URING STREQUAL "OFF")
+        return()
+    endif()
+    find_path(HERALD_LIBURING_INCLUDE_DIR liburing.h)
+    find_library(HERALD_LIBURING_LIBRARY NAMES uring)
+    if(NOT HERALD_LIBURING_INCLUDE_DIR OR NOT HERALD_LIBURING_LIBRARY)
+        if(HERALD_WITH_IO_URING STREQUAL "ON")
+            message(FATAL_ERROR "HERALD_WITH_IO_URING=ON needs liburing (liburing-dev)")
+        endif()
+        message(STATUS "herald: liburing not found; WebSocket writes use sendmsg only")
+        return()
+    endif()
+    message(STATUS "herald: WebSocket fan-out writes through io_uring (liburing)")
+    target_compile_definitions(${target} PRIVATE HERALD_HAVE_IO_URING)
+    target_include_directories(${target} PRIVATE "${HERALD_LIBURING_INCLUDE_DIR}")
+    target_link_libraries(${target} PRIVATE uring)
+endfunction()

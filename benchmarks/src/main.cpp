@@ -53,6 +53,7 @@ constexpr const char* usage =
     "  --server-threads T      herald's I/O threads (default: one per core)\n"
     "  --server-fanout-threads T\n"
     "                          herald's fan-out threads (default: one per core)\n"
+    "  --server-batch-writes B 1: io_uring batches when built in (default), 0: sendmsg\n"
     "  --server-bin PATH       herald-bench-server (default: next to herald-bench)\n"
     "  --node PATH             Node.js for the peers (default: " HERALD_BENCH_NODE
     ")\n"
@@ -170,6 +171,8 @@ void apply_flag(Args& a, std::string_view flag, std::string_view value)
         r.server_threads = number<unsigned>(flag, value);
     } else if (flag == "--server-fanout-threads") {
         r.server_fanout_threads = number<unsigned>(flag, value);
+    } else if (flag == "--server-batch-writes") {
+        r.server_batch_writes = number<unsigned>(flag, value) != 0;
     } else if (flag == "--server-bin") {
         r.server_bin = value;
     } else if (flag == "--node") {

@@ -51,7 +51,9 @@ std::vector<std::string> herald_command(const RunOptions& o, const std::string& 
                                      "--threads",
                                      std::to_string(o.server_threads),
                                      "--fanout-threads",
-                                     std::to_string(o.server_fanout_threads)};
+                                     std::to_string(o.server_fanout_threads),
+                                     "--batch-writes",
+                                     o.server_batch_writes ? "1" : "0"};
     if (!redis_url.empty()) {
         argv.insert(argv.end(), {"--redis", redis_url});
     }

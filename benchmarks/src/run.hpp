@@ -27,6 +27,7 @@ struct RunOptions {
     double drain_timeout_s = 10; ///< after the last publication
     unsigned server_threads = 0; ///< herald's I/O threads; 0: one per core
     unsigned server_fanout_threads = 0; ///< herald's fan-out lanes; 0: one per core
+    bool server_batch_writes = true;    ///< herald's io_uring batches, when built in
     std::string server_bin;      ///< herald-bench-server
     std::string node = "node";
     std::string redis_server = "redis-server"; ///< for the herald-redis targets

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace herald {
 
@@ -51,6 +52,73 @@ enum class SendStatus {
     ok,     ///< queued for writing (or already written)
     full,   ///< the queue would pass its limit; nothing was queued
     closed, ///< the connection is gone; nothing was queued
+};
+
+/// Work a transport put off until the end of the current SendBatch.
+class BatchFlush {
+public:
+    /// Hands the writes gathered on this thread to the kernel and settles
+    /// their outcomes. Runs on the thread that gathered them.
+    virtual void flush() noexcept = 0;
+
+protected:
+    ~BatchFlush() = default;
+};
+
+/// Marks a run of sends on one thread, such as one publication's fan-out,
+/// that a transport may submit to the kernel together instead of one system
+/// call per send. A transport that batches calls defer() from its send and
+/// finishes the writes when the outermost batch on the thread ends; without
+/// an open batch it writes at once.
+class SendBatch {
+public:
+    SendBatch() noexcept : outer_(current())
+    {
+        if (outer_ == nullptr) {
+            current() = this;
+        }
+    }
+
+    ~SendBatch()
+    {
+        if (outer_ != nullptr) {
+            return;
+        }
+        current() = nullptr;
+        for (BatchFlush* flush : flushes_) {
+            flush->flush();
+        }
+    }
+
+    SendBatch(const SendBatch&) = delete;
+    SendBatch& operator=(const SendBatch&) = delete;
+
+    /// Runs `flush` when the open batch on this thread ends (once, however
+    /// often it is deferred). False when no batch is open: write at once.
+    static bool defer(BatchFlush& flush)
+    {
+        SendBatch* batch = current();
+        if (batch == nullptr) {
+            return false;
+        }
+        for (BatchFlush* known : batch->flushes_) {
+            if (known == &flush) {
+                return true;
+            }
+        }
+        batch->flushes_.push_back(&flush);
+        return true;
+    }
+
+private:
+    static SendBatch*& current() noexcept
+    {
+        static thread_local SendBatch* batch = nullptr;
+        return batch;
+    }
+
+    SendBatch* outer_;
+    std::vector<BatchFlush*> flushes_;
 };
 
 /// One client connection as a transport sees it. herald's sessions talk to

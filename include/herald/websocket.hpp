@@ -28,6 +28,11 @@ struct WebSocketOptions {
     bool enable_server_api = true;   ///< serve ServerApi under /api
     HttpHandler http_handler;        ///< everything else; 404 when empty
     int listen_backlog = 4096;
+
+    /// Submit the writes of one fan-out pass to the kernel together through
+    /// io_uring, when herald was built with liburing and the kernel allows
+    /// it; otherwise, or when false, each write is its own sendmsg.
+    bool batch_writes = true;
 };
 
 /// Serves a Hub over WebSocket (the Centrifugo JSON protocol at

@@ -315,6 +315,8 @@ void HubCore::run_lane(FanoutLane& lane, unsigned index)
 
 void HubCore::serve(const FanoutTask& task, unsigned lane)
 {
+    // The transport may hand this lane's writes to the kernel together.
+    SendBatch batch;
     for (const auto& sub : *task.subscribers) {
         if (sub->lane != lane) {
             continue;

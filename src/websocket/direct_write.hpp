@@ -15,6 +15,11 @@
 //
 // websocketpp's own writes (the handshake response, close and pong frames)
 // go through the same queue, so the two never interleave on the wire.
+//
+// Built with liburing, the writes of one SendBatch (one fan-out lane's pass
+// over a publication) are instead gathered on an io_uring of the thread and
+// submitted together, one system call for the batch rather than one per
+// client; each connection then settles its write when the batch ends.
 // Private to the WebSocket transport's translation unit.
 
 #include <herald/transport.hpp>
@@ -24,17 +29,148 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#ifdef HERALD_HAVE_IO_URING
+#include <liburing.h>
+#endif
+
 #include <array>
 #include <cerrno>
 #include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 namespace herald::detail {
+
+/// A connection whose write was handed to a BatchWriter.
+class BatchedWrite {
+public:
+    /// The write's outcome: bytes written, or a negative errno.
+    virtual void settle(int result) noexcept = 0;
+
+protected:
+    ~BatchedWrite() = default;
+};
+
+#ifdef HERALD_HAVE_IO_URING
+
+/// One thread's io_uring for the writes of its send batches.
+class BatchWriter final : public BatchFlush {
+public:
+    /// This thread's writer inside an open SendBatch; null outside one or
+    /// when the kernel refuses io_uring (then every write is a sendmsg).
+    static BatchWriter* for_batch()
+    {
+        static thread_local BatchWriter writer;
+        if (!writer.ready_ || !SendBatch::defer(writer)) {
+            return nullptr;
+        }
+        return &writer;
+    }
+
+    BatchWriter(const BatchWriter&) = delete;
+    BatchWriter& operator=(const BatchWriter&) = delete;
+
+    /// Queues one sendmsg of `msg` on `fd`; `target` is kept alive and
+    /// settled when the batch ends. False when the ring cannot take it:
+    /// write it directly.
+    bool add(std::shared_ptr<BatchedWrite> target, int fd, msghdr* msg)
+    {
+        io_uring_sqe* sqe = ready_ ? io_uring_get_sqe(&ring_) : nullptr;
+        if (sqe == nullptr && ready_) {
+            // The ring is full: what it holds goes out now, the rest later.
+            // This settles other connections of this batch while the
+            // caller holds its own connection's lock; that nesting is safe
+            // because a batch only ever holds the sessions of one fan-out
+            // lane, and nothing else locks two connections.
+            flush();
+            sqe = ready_ ? io_uring_get_sqe(&ring_) : nullptr;
+        }
+        if (sqe == nullptr) {
+            return false;
+        }
+
+        io_uring_prep_sendmsg(sqe, fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        io_uring_sqe_set_data64(sqe, targets_.size());
+        targets_.push_back(std::move(target));
+        return true;
+    }
+
+    void flush() noexcept override
+    {
+        if (targets_.empty()) {
+            return;
+        }
+
+        const auto count = static_cast<unsigned>(targets_.size());
+        int submitted;
+        do {
+            submitted = io_uring_submit(&ring_);
+        } while (submitted == -EINTR);
+
+        // Entries a short submission left in the ring must never go out
+        // later, so this thread then writes with sendmsg only.
+        if (submitted != static_cast<int>(count)) {
+            ready_ = false;
+        }
+        settle_all(submitted < 0 ? 0 : static_cast<std::size_t>(submitted));
+    }
+
+private:
+    BatchWriter()
+    {
+        constexpr unsigned entries = 1024;
+        open_ = io_uring_queue_init(entries, &ring_, 0) == 0;
+        ready_ = open_;
+    }
+
+    ~BatchWriter()
+    {
+        if (open_) {
+            io_uring_queue_exit(&ring_);
+        }
+    }
+
+    // Hands each of the first `submitted` writes its completion, then tells
+    // the others that nothing of theirs went out (-EAGAIN). MSG_DONTWAIT
+    // makes the kernel finish every send during the submission (a full
+    // socket answers -EAGAIN), so the waits below do not block.
+    void settle_all(std::size_t submitted) noexcept
+    {
+        for (std::size_t i = 0; i < submitted; ++i) {
+            io_uring_cqe* cqe = nullptr;
+            int rc;
+            do {
+                rc = io_uring_wait_cqe(&ring_, &cqe);
+            } while (rc == -EINTR);
+            if (rc < 0) {
+                break;
+            }
+            auto& target = targets_[static_cast<std::size_t>(io_uring_cqe_get_data64(cqe))];
+            const int result = cqe->res;
+            io_uring_cqe_seen(&ring_, cqe);
+            target->settle(result);
+            target.reset();
+        }
+        for (auto& target : targets_) {
+            if (target) {
+                target->settle(-EAGAIN);
+            }
+        }
+        targets_.clear();
+    }
+
+    io_uring ring_{};
+    bool open_ = false;  // the ring exists
+    bool ready_ = false; // and takes writes
+    std::vector<std::shared_ptr<BatchedWrite>> targets_;
+};
+
+#endif // HERALD_HAVE_IO_URING
 
 /// Bytes still to be written, and what keeps them alive.
 struct PendingWrite {
@@ -51,13 +187,18 @@ struct PendingWrite {
 
 /// The transport connection websocketpp derives each connection from.
 template <class Config>
-class DirectWriteConnection : public websocketpp::transport::asio::connection<Config> {
+class DirectWriteConnection : public websocketpp::transport::asio::connection<Config>,
+                              public BatchedWrite {
     using base = websocketpp::transport::asio::connection<Config>;
     using Buffer = websocketpp::transport::buffer;
     using WriteHandler = websocketpp::transport::write_handler;
 
 public:
     using base::base;
+
+    /// Lets writes inside a SendBatch go through the thread's io_uring
+    /// (when herald is built with liburing). Set before the first write.
+    void set_batching(bool on) noexcept { batching_ = on; }
 
     /// Writes `header` and then `payload`, kept alive by `owner`, unless more
     /// than `limit` bytes would then wait in the queue. Any thread.
@@ -72,7 +213,10 @@ public:
         }
 
         const std::size_t total = header.size() + payload.size();
-        if (queue_.empty()) {
+        if (queue_.empty() && !in_flight_) {
+            if (hand_to_batch(owner, header, payload)) {
+                return SendStatus::ok;
+            }
             std::size_t written = 0;
             if (!write_now(header, payload, written)) {
                 return SendStatus::closed;
@@ -119,12 +263,102 @@ public:
         if (bufs.empty()) {
             push(nullptr, 0, nullptr, std::move(handler));
         }
-        if (!waiting_) {
+        if (!waiting_ && !in_flight_) {
+            flush_locked(lock);
+        }
+    }
+
+    /// The outcome of the write handed to the batch: bytes written or a
+    /// negative errno. Runs on the thread that batched it.
+    void settle(int result) noexcept override
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        in_flight_ = false;
+        Batched done = std::move(batched_);
+        if (result < 0 && result != -EAGAIN) {
+            fail_all(lock);
+            return;
+        }
+
+        const std::size_t written = result < 0 ? 0 : static_cast<std::size_t>(result);
+        if (written < done.header.size() + done.payload.size()) {
+            requeue_front(done, written);
+        }
+        if (!queue_.empty() && !waiting_) {
             flush_locked(lock);
         }
     }
 
 private:
+    // The write handed to this thread's batch, while it is in flight.
+    struct Batched {
+        std::shared_ptr<const void> owner;
+        std::string_view header;
+        std::string_view payload;
+        std::array<iovec, 2> iov{};
+        msghdr msg{};
+    };
+
+    bool hand_to_batch(const std::shared_ptr<const void>& owner,
+                       std::string_view header,
+                       std::string_view payload)
+    {
+#ifdef HERALD_HAVE_IO_URING
+        BatchWriter* writer = batching_ ? BatchWriter::for_batch() : nullptr;
+        if (writer == nullptr) {
+            return false;
+        }
+
+        batched_.owner = owner;
+        batched_.header = header;
+        batched_.payload = payload;
+        batched_.iov = {piece(header), piece(payload)};
+        batched_.msg = msghdr{};
+        batched_.msg.msg_iov = batched_.iov.data();
+        batched_.msg.msg_iovlen = batched_.iov.size();
+        auto self = std::static_pointer_cast<DirectWriteConnection>(this->get_shared());
+        if (!writer->add(std::move(self), fd(), &batched_.msg)) {
+            batched_ = Batched{};
+            return false;
+        }
+        in_flight_ = true;
+        return true;
+#else
+        (void)owner;
+        (void)header;
+        (void)payload;
+        return false;
+#endif
+    }
+
+    // What the batched write left unwritten goes before anything queued
+    // behind it meanwhile.
+    void requeue_front(Batched& done, std::size_t written)
+    {
+        const std::size_t header_left =
+            written < done.header.size() ? done.header.size() - written : 0;
+        const std::size_t into_payload =
+            written > done.header.size() ? written - done.header.size() : 0;
+        const std::size_t payload_left = done.payload.size() - into_payload;
+        queue_.push_front({done.payload.data() + into_payload, payload_left, done.owner, nullptr});
+        if (header_left > 0) {
+            queue_.push_front({done.header.data() + (done.header.size() - header_left),
+                               header_left, done.owner, nullptr});
+        }
+        queued_bytes_ += header_left + payload_left;
+    }
+
+    void fail_all(std::unique_lock<std::mutex>& lock)
+    {
+        std::vector<WriteHandler> finished;
+        take_handlers_locked(finished);
+        fail_locked();
+        lock.unlock();
+        for (auto& handler : finished) {
+            complete(std::move(handler), write_error());
+        }
+    }
+
     // websocketpp's frame writes are header and payload buffer pairs.
     static bool carries_close_frame(const std::vector<Buffer>& bufs)
     {
@@ -147,11 +381,16 @@ private:
 
     int fd() { return this->get_socket().native_handle(); }
 
+    // sendmsg only reads through iov_base.
+    static iovec piece(std::string_view bytes)
+    {
+        return {const_cast<char*>(bytes.data()), bytes.size()};
+    }
+
     // One sendmsg of up to two pieces. False when the connection failed.
     bool write_now(std::string_view header, std::string_view payload, std::size_t& written)
     {
-        std::array<iovec, 2> iov{{{const_cast<char*>(header.data()), header.size()},
-                                  {const_cast<char*>(payload.data()), payload.size()}}};
+        std::array<iovec, 2> iov{piece(header), piece(payload)};
         ssize_t n = send_iov(iov.data(), iov.size());
         if (n < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -221,7 +460,7 @@ private:
         while (!queue_.empty()) {
             std::size_t count = 0;
             for (auto it = queue_.begin(); it != queue_.end() && count < batch; ++it) {
-                iov[count++] = {const_cast<char*>(it->data), it->size};
+                iov[count++] = piece({it->data, it->size});
             }
             const ssize_t n = send_iov(iov.data(), count);
             if (n < 0) {
@@ -317,14 +556,7 @@ private:
             flush_locked(lock);
             return;
         }
-
-        std::vector<WriteHandler> finished;
-        take_handlers_locked(finished);
-        fail_locked();
-        lock.unlock();
-        for (auto& handler : finished) {
-            complete(std::move(handler), write_error());
-        }
+        fail_all(lock);
     }
 
     // websocketpp expects its write handlers later, on the strand, never
@@ -337,9 +569,12 @@ private:
     std::mutex mutex_;
     std::deque<PendingWrite> queue_;
     std::size_t queued_bytes_ = 0;
-    bool waiting_ = false; // a writability wait is armed or about to be
-    bool failed_ = false;  // a write failed; nothing more is written
-    bool closing_ = false; // a close frame is queued or written
+    Batched batched_;
+    bool batching_ = false;
+    bool in_flight_ = false; // batched_ waits for its batch to end
+    bool waiting_ = false;   // a writability wait is armed or about to be
+    bool failed_ = false;    // a write failed; nothing more is written
+    bool closing_ = false;   // a close frame is queued or written
 };
 
 /// websocketpp's Asio endpoint, making its connections DirectWriteConnection.

@@ -613,6 +613,7 @@ void WebSocketServer::Impl::on_open(ws::connection_hdl hdl)
         }
     }
 
+    con->set_batching(options_.batch_writes);
     auto link = std::make_shared<WsConnection>(con, con->get_remote_endpoint());
     if (!admitted) {
         link->close(disconnect::shutdown);

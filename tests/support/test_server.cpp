@@ -34,6 +34,7 @@ constexpr const char* usage =
     "usage: herald-test-server [--port N] [--token-secret S] [--api-key K]\n"
     "    [--ping-interval SEC] [--pong-timeout SEC] [--stale-timeout SEC]\n"
     "    [--client-queue-max-bytes N] [--channel-limit N] [--threads N]\n"
+    "    [--batch-writes 0|1]\n"
     "    [--log-level trace|debug|info|warn|error|off] [--redis redis://HOST:PORT]\n";
 
 struct Flags {
@@ -46,6 +47,7 @@ struct Flags {
     std::optional<std::size_t> client_queue_max_bytes;
     std::optional<std::size_t> channel_limit;
     unsigned threads = 0;
+    bool batch_writes = true;
     herald::LogLevel log_level = herald::LogLevel::warn;
     std::string redis; ///< empty: the in-memory broker
 };
@@ -92,6 +94,8 @@ void apply_flag(Flags& flags, std::string_view flag, std::string_view value)
         flags.channel_limit = parse_number<std::size_t>(flag, value);
     } else if (flag == "--threads") {
         flags.threads = parse_number<unsigned>(flag, value);
+    } else if (flag == "--batch-writes") {
+        flags.batch_writes = parse_number<unsigned>(flag, value) != 0;
     } else if (flag == "--log-level") {
         flags.log_level = parse_level(value);
     } else if (flag == "--redis") {
@@ -288,6 +292,7 @@ int run(const Flags& flags)
     herald::WebSocketOptions ws;
     ws.port = flags.port;
     ws.threads = flags.threads;
+    ws.batch_writes = flags.batch_writes;
     ws.http_handler = test_routes(memory);
     herald::WebSocketServer server(hub, ws);
     server.start();
