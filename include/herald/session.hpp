@@ -101,6 +101,7 @@ private:
 
     // Called about every half second by the hub: pings, pongs, staleness.
     void tick(Clock::time_point now);
+    void schedule_check();
 
     std::shared_ptr<detail::HubCore> core_;
     std::shared_ptr<Connection> connection_;
@@ -116,6 +117,10 @@ private:
     Clock::time_point next_ping_;
     Clock::time_point pong_deadline_;
     bool awaiting_pong_ = false;
+
+    // The next ping or pong deadline, readable without the lock, so that
+    // the hub's tick over every session mostly takes no lock at all.
+    std::atomic<Clock::rep> next_check_{0};
 };
 
 } // namespace herald

@@ -132,6 +132,7 @@ bool Session::handle(const Command& cmd)
             return false;
         }
         awaiting_pong_ = false;
+        schedule_check();
         return true;
     }
     case Method::subscribe: on_subscribe(cmd); break;
@@ -188,6 +189,7 @@ void Session::on_connect(const Command& cmd)
         Lock lock(mutex_);
         info_ = std::move(info);
         next_ping_ = Clock::now() + first_ping_delay(options.ping_interval);
+        schedule_check();
         state_.store(State::connected);
     }
     auto ping = static_cast<std::uint32_t>(options.ping_interval.count());
@@ -558,6 +560,9 @@ void Session::tick(Clock::time_point now)
     if (state != State::connected || options.ping_interval.count() <= 0) {
         return;
     }
+    if (now.time_since_epoch().count() < next_check_.load(std::memory_order_relaxed)) {
+        return;
+    }
 
     Lock lock(mutex_);
     if (awaiting_pong_ && now >= pong_deadline_) {
@@ -568,8 +573,15 @@ void Session::tick(Clock::time_point now)
         awaiting_pong_ = true;
         pong_deadline_ = now + options.pong_timeout;
         next_ping_ = now + options.ping_interval;
+        schedule_check();
         send(core_->ping_frame());
     }
+}
+
+void Session::schedule_check()
+{
+    const Clock::time_point next = awaiting_pong_ ? pong_deadline_ : next_ping_;
+    next_check_.store(next.time_since_epoch().count(), std::memory_order_relaxed);
 }
 
 } // namespace herald
