@@ -49,8 +49,9 @@ namespace herald::detail {
 /// A connection whose write was handed to a BatchWriter.
 class BatchedWrite {
 public:
-    /// The write's outcome: bytes written, or a negative errno.
-    virtual void settle(int result) noexcept = 0;
+    /// The write's outcome: bytes written, or a negative errno; `owner`
+    /// holds the bytes until this returns.
+    virtual void settle(int result, const FramePtr& owner) noexcept = 0;
 
 protected:
     ~BatchedWrite() = default;
@@ -75,10 +76,10 @@ public:
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
 
-    /// Queues one sendmsg of `msg` on `fd`; `target` is kept alive and
-    /// settled when the batch ends. False when the ring cannot take it:
-    /// write it directly.
-    bool add(std::shared_ptr<BatchedWrite> target, int fd, msghdr* msg)
+    /// Queues one sendmsg of `msg` on `fd`, whose bytes `owner` holds;
+    /// `target` is kept alive and settled when the batch ends. False when
+    /// the ring cannot take it: write it directly.
+    bool add(std::shared_ptr<BatchedWrite> target, int fd, msghdr* msg, const FramePtr& owner)
     {
         io_uring_sqe* sqe = ready_ ? io_uring_get_sqe(&ring_) : nullptr;
         if (sqe == nullptr && ready_) {
@@ -96,7 +97,13 @@ public:
 
         io_uring_prep_sendmsg(sqe, fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL);
         io_uring_sqe_set_data64(sqe, targets_.size());
-        targets_.push_back(std::move(target));
+
+        // A fan-out sends one frame to everyone: one reference for the
+        // run, not a contended count per client.
+        if (owners_.empty() || owners_.back() != owner) {
+            owners_.push_back(owner);
+        }
+        targets_.push_back({std::move(target), owners_.size() - 1});
         return true;
     }
 
@@ -150,24 +157,31 @@ private:
             if (rc < 0) {
                 break;
             }
-            auto& target = targets_[static_cast<std::size_t>(io_uring_cqe_get_data64(cqe))];
+            auto& entry = targets_[static_cast<std::size_t>(io_uring_cqe_get_data64(cqe))];
             const int result = cqe->res;
             io_uring_cqe_seen(&ring_, cqe);
-            target->settle(result);
-            target.reset();
+            entry.target->settle(result, owners_[entry.owner]);
+            entry.target.reset();
         }
-        for (auto& target : targets_) {
-            if (target) {
-                target->settle(-EAGAIN);
+        for (auto& entry : targets_) {
+            if (entry.target) {
+                entry.target->settle(-EAGAIN, owners_[entry.owner]);
             }
         }
         targets_.clear();
+        owners_.clear();
     }
+
+    struct Target {
+        std::shared_ptr<BatchedWrite> target;
+        std::size_t owner; // index into owners_
+    };
 
     io_uring ring_{};
     bool open_ = false;  // the ring exists
     bool ready_ = false; // and takes writes
-    std::vector<std::shared_ptr<BatchedWrite>> targets_;
+    std::vector<Target> targets_;
+    std::vector<FramePtr> owners_;
 };
 
 #endif // HERALD_HAVE_IO_URING
@@ -179,7 +193,7 @@ struct PendingWrite {
 
     /// Owns `data` for herald's frames; websocketpp owns its own bytes
     /// until `done` has run.
-    std::shared_ptr<const void> owner;
+    FramePtr owner;
 
     /// websocketpp's completion, set on the last piece of one of its writes.
     websocketpp::transport::write_handler done;
@@ -201,8 +215,11 @@ public:
     void set_batching(bool on) noexcept { batching_ = on; }
 
     /// Writes `header` and then `payload`, kept alive by `owner`, unless more
-    /// than `limit` bytes would then wait in the queue. Any thread.
-    SendStatus write_shared(std::shared_ptr<const void> owner,
+    /// than `limit` bytes would then wait in the queue. Any thread. `owner`
+    /// is copied only when the bytes must outlive the call: a frame shared
+    /// by every subscriber would otherwise bounce its reference count
+    /// between the cores on every delivery.
+    SendStatus write_shared(const FramePtr& owner,
                             std::string_view header,
                             std::string_view payload,
                             std::size_t limit)
@@ -232,7 +249,7 @@ public:
             return SendStatus::full;
         }
         push(header.data(), header.size(), owner, nullptr);
-        push(payload.data(), payload.size(), std::move(owner), nullptr);
+        push(payload.data(), payload.size(), owner, nullptr);
         return SendStatus::ok;
     }
 
@@ -270,7 +287,7 @@ public:
 
     /// The outcome of the write handed to the batch: bytes written or a
     /// negative errno. Runs on the thread that batched it.
-    void settle(int result) noexcept override
+    void settle(int result, const FramePtr& owner) noexcept override
     {
         std::unique_lock<std::mutex> lock(mutex_);
         in_flight_ = false;
@@ -282,7 +299,7 @@ public:
 
         const std::size_t written = result < 0 ? 0 : static_cast<std::size_t>(result);
         if (written < done.header.size() + done.payload.size()) {
-            requeue_front(done, written);
+            requeue_front(done, written, owner);
         }
         if (!queue_.empty() && !waiting_) {
             flush_locked(lock);
@@ -292,14 +309,13 @@ public:
 private:
     // The write handed to this thread's batch, while it is in flight.
     struct Batched {
-        std::shared_ptr<const void> owner;
         std::string_view header;
         std::string_view payload;
         std::array<iovec, 2> iov{};
         msghdr msg{};
     };
 
-    bool hand_to_batch(const std::shared_ptr<const void>& owner,
+    bool hand_to_batch(const FramePtr& owner,
                        std::string_view header,
                        std::string_view payload)
     {
@@ -309,7 +325,6 @@ private:
             return false;
         }
 
-        batched_.owner = owner;
         batched_.header = header;
         batched_.payload = payload;
         batched_.iov = {piece(header), piece(payload)};
@@ -317,7 +332,7 @@ private:
         batched_.msg.msg_iov = batched_.iov.data();
         batched_.msg.msg_iovlen = batched_.iov.size();
         auto self = std::static_pointer_cast<DirectWriteConnection>(this->get_shared());
-        if (!writer->add(std::move(self), fd(), &batched_.msg)) {
+        if (!writer->add(std::move(self), fd(), &batched_.msg, owner)) {
             batched_ = Batched{};
             return false;
         }
@@ -333,17 +348,17 @@ private:
 
     // What the batched write left unwritten goes before anything queued
     // behind it meanwhile.
-    void requeue_front(Batched& done, std::size_t written)
+    void requeue_front(const Batched& done, std::size_t written, const FramePtr& owner)
     {
         const std::size_t header_left =
             written < done.header.size() ? done.header.size() - written : 0;
         const std::size_t into_payload =
             written > done.header.size() ? written - done.header.size() : 0;
         const std::size_t payload_left = done.payload.size() - into_payload;
-        queue_.push_front({done.payload.data() + into_payload, payload_left, done.owner, nullptr});
+        queue_.push_front({done.payload.data() + into_payload, payload_left, owner, nullptr});
         if (header_left > 0) {
             queue_.push_front({done.header.data() + (done.header.size() - header_left),
-                               header_left, done.owner, nullptr});
+                               header_left, owner, nullptr});
         }
         queued_bytes_ += header_left + payload_left;
     }
@@ -415,7 +430,7 @@ private:
         return n;
     }
 
-    void queue_remainder(const std::shared_ptr<const void>& owner,
+    void queue_remainder(const FramePtr& owner,
                          std::string_view header,
                          std::string_view payload,
                          std::size_t written)
@@ -429,7 +444,7 @@ private:
         wait_writable_locked();
     }
 
-    void push(const char* data, std::size_t size, std::shared_ptr<const void> owner,
+    void push(const char* data, std::size_t size, FramePtr owner,
               WriteHandler done)
     {
         queue_.push_back({data, size, std::move(owner), std::move(done)});
