@@ -575,10 +575,14 @@ private:
     }
 
     // websocketpp expects its write handlers later, on the strand, never
-    // inside the call that started the write.
+    // inside the call that started the write. Its frame handler holds a
+    // plain `this`, so the connection must be kept alive until it has run.
     void complete(WriteHandler handler, std::error_code ec)
     {
-        asio::post(*this->get_strand(), [handler = std::move(handler), ec] { handler(ec); });
+        asio::post(*this->get_strand(),
+                   [self = this->get_shared(), handler = std::move(handler), ec] {
+                       handler(ec);
+                   });
     }
 
     std::mutex mutex_;
