@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -30,7 +31,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: herald-bench-server [--port N] [--api-key K] [--threads N]\n"
-    "    [--fanout-threads N] [--batch-writes 0|1]\n"
+    "    [--fanout-threads N] [--batch-writes 0|1] [--ping-interval SEC]\n"
     "    [--queue-max-bytes N] [--redis redis://HOST:PORT]\n";
 
 struct Settings {
@@ -39,6 +40,7 @@ struct Settings {
     unsigned long threads = 0;
     unsigned long fanout_threads = 0;
     bool batch_writes = true;
+    long ping_interval = -1; // -1: the hub's default
     unsigned long queue_max_bytes = 0; // 0: the hub's default
     std::string redis;                 // empty: the in-memory broker
 };
@@ -67,6 +69,8 @@ Settings read_settings(int argc, char** argv)
             s.threads = to_number(value);
         } else if (name == "--fanout-threads") {
             s.fanout_threads = to_number(value);
+        } else if (name == "--ping-interval") {
+            s.ping_interval = static_cast<long>(to_number(value));
         } else if (name == "--batch-writes") {
             s.batch_writes = to_number(value) != 0;
         } else if (name == "--queue-max-bytes") {
@@ -89,6 +93,9 @@ herald::HubOptions hub_options(const Settings& s)
     options.api_key = s.api_key;
     options.node_name = "herald-bench-server";
     options.fanout_threads = static_cast<unsigned>(s.fanout_threads);
+    if (s.ping_interval >= 0) {
+        options.ping_interval = std::chrono::seconds(s.ping_interval);
+    }
     if (s.queue_max_bytes != 0) {
         options.client_queue_max_bytes = s.queue_max_bytes;
     }

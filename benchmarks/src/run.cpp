@@ -53,7 +53,12 @@ std::vector<std::string> herald_command(const RunOptions& o, const std::string& 
                                      "--fanout-threads",
                                      std::to_string(o.server_fanout_threads),
                                      "--batch-writes",
-                                     o.server_batch_writes ? "1" : "0"};
+                                     o.server_batch_writes ? "1" : "0",
+                                     "--queue-max-bytes",
+                                     std::to_string(o.server_queue_max_bytes)};
+    if (o.server_ping_interval >= 0) {
+        argv.insert(argv.end(), {"--ping-interval", std::to_string(o.server_ping_interval)});
+    }
     if (!redis_url.empty()) {
         argv.insert(argv.end(), {"--redis", redis_url});
     }
