@@ -33,6 +33,7 @@
 #include <liburing.h>
 #endif
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstddef>
@@ -350,17 +351,12 @@ private:
     // behind it meanwhile.
     void requeue_front(const Batched& done, std::size_t written, const FramePtr& owner)
     {
-        const std::size_t header_left =
-            written < done.header.size() ? done.header.size() - written : 0;
-        const std::size_t into_payload =
-            written > done.header.size() ? written - done.header.size() : 0;
-        const std::size_t payload_left = done.payload.size() - into_payload;
-        queue_.push_front({done.payload.data() + into_payload, payload_left, owner, nullptr});
-        if (header_left > 0) {
-            queue_.push_front({done.header.data() + (done.header.size() - header_left),
-                               header_left, owner, nullptr});
+        const auto [header_left, payload_left] = unwritten(done.header, done.payload, written);
+        queue_.push_front({payload_left.data(), payload_left.size(), owner, nullptr});
+        if (!header_left.empty()) {
+            queue_.push_front({header_left.data(), header_left.size(), owner, nullptr});
         }
-        queued_bytes_ += header_left + payload_left;
+        queued_bytes_ += header_left.size() + payload_left.size();
     }
 
     void fail_all(std::unique_lock<std::mutex>& lock)
@@ -430,17 +426,25 @@ private:
         return n;
     }
 
+    // What is left of `header` and then `payload` after `written` bytes.
+    static std::pair<std::string_view, std::string_view> unwritten(std::string_view header,
+                                                                   std::string_view payload,
+                                                                   std::size_t written)
+    {
+        const std::size_t from_header = std::min(written, header.size());
+        return {header.substr(from_header), payload.substr(written - from_header)};
+    }
+
     void queue_remainder(const FramePtr& owner,
                          std::string_view header,
                          std::string_view payload,
                          std::size_t written)
     {
-        if (written < header.size()) {
-            push(header.data() + written, header.size() - written, owner, nullptr);
-            written = header.size();
+        const auto [header_left, payload_left] = unwritten(header, payload, written);
+        if (!header_left.empty()) {
+            push(header_left.data(), header_left.size(), owner, nullptr);
         }
-        const std::size_t into_payload = written - header.size();
-        push(payload.data() + into_payload, payload.size() - into_payload, owner, nullptr);
+        push(payload_left.data(), payload_left.size(), owner, nullptr);
         wait_writable_locked();
     }
 
