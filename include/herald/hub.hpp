@@ -62,7 +62,9 @@ struct ChannelSummary {
 
 /// A herald node: channels, client sessions and the publish API, on top of
 /// one Broker. Every member is thread-safe. A Hub does no I/O of its own;
-/// attach a transport (WebSocketServer) to let clients in.
+/// attach a transport (WebSocketServer) to let clients in. It runs a
+/// housekeeping thread (pings, timeouts) and HubOptions::fanout_threads
+/// fan-out threads, which hand publications to the sessions' connections.
 ///
 /// Control-plane calls come in two forms: one throws std::system_error, the
 /// other reports through a std::error_code and never throws. The synchronous
@@ -80,8 +82,9 @@ public:
     Hub& operator=(const Hub&) = delete;
 
     /// Publishes `data` (one JSON value) into `channel` and returns where it
-    /// landed. Errors: unknown_channel, bad_request (invalid JSON or name),
-    /// shut_down, broker errors.
+    /// landed; the fan-out threads deliver it to local subscribers after
+    /// the call returns. Errors: unknown_channel, bad_request (invalid JSON
+    /// or name), shut_down, broker errors.
     PublishResult publish(std::string_view channel, std::string_view data);
     PublishResult publish(std::string_view channel,
                           std::string_view data,
