@@ -274,16 +274,37 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
     // queued, and a recovering subscription takes a skipped offset for
     // lost state. Delivery never runs inline, which would overtake the
     // queues.
-    for (auto& lane : lanes_) {
+    const std::vector<bool> needed = lanes_needed(*task->subscribers);
+    for (std::size_t i = 0; i < lanes_.size(); ++i) {
+        if (!needed[i]) {
+            continue;
+        }
+        FanoutLane& lane = *lanes_[i];
         {
-            std::lock_guard<std::mutex> lock(lane->mutex);
-            if (lane->stopping) {
+            std::lock_guard<std::mutex> lock(lane.mutex);
+            if (lane.stopping) {
                 return;
             }
-            lane->queue.push_back(task);
+            lane.queue.push_back(task);
         }
-        lane->wake.notify_one();
+        lane.wake.notify_one();
     }
+}
+
+std::vector<bool> HubCore::lanes_needed(const Channel::SubscriberList& subscribers) const
+{
+    // A channel with few subscribers wakes only the lanes that serve them,
+    // not every lane on every publication. Skipping a lane keeps each
+    // session's order, since its publications all go through its own lane.
+    constexpr std::size_t scan_below_per_lane = 4;
+    if (subscribers.size() >= lanes_.size() * scan_below_per_lane) {
+        return std::vector<bool>(lanes_.size(), true);
+    }
+    std::vector<bool> needed(lanes_.size(), false);
+    for (const auto& sub : subscribers) {
+        needed[sub->lane] = true;
+    }
+    return needed;
 }
 
 void HubCore::run_lane(FanoutLane& lane, unsigned index)

@@ -145,6 +145,7 @@ private:
     // the sessions assigned to it (src/core/hub.cpp).
     unsigned lane_of(const Session& session) const;
     void queue_fanout(const std::shared_ptr<const FanoutTask>& task);
+    std::vector<bool> lanes_needed(const Channel::SubscriberList& subscribers) const;
     void run_lane(FanoutLane& lane, unsigned index);
     void serve(const FanoutTask& task, unsigned lane);
     void stop_lanes();
