@@ -200,6 +200,51 @@ struct PendingWrite {
     websocketpp::transport::write_handler done;
 };
 
+/// The pieces waiting to be written, in order. Most connections never queue
+/// anything, and an empty std::deque already holds a block of its own, so
+/// the deque exists only while something waits.
+class PendingQueue {
+public:
+    bool empty() const noexcept { return !items_; }
+    PendingWrite& front() { return items_->front(); }
+    void push_back(PendingWrite piece) { items().push_back(std::move(piece)); }
+    void push_front(PendingWrite piece) { items().push_front(std::move(piece)); }
+    void clear() noexcept { items_.reset(); }
+
+    void pop_front()
+    {
+        items_->pop_front();
+        if (items_->empty()) {
+            items_.reset();
+        }
+    }
+
+    /// Calls `fn` on each piece, front first, until it returns false.
+    template <class Fn>
+    void for_each(Fn&& fn)
+    {
+        if (!items_) {
+            return;
+        }
+        for (auto& piece : *items_) {
+            if (!fn(piece)) {
+                return;
+            }
+        }
+    }
+
+private:
+    std::deque<PendingWrite>& items()
+    {
+        if (!items_) {
+            items_ = std::make_unique<std::deque<PendingWrite>>();
+        }
+        return *items_;
+    }
+
+    std::unique_ptr<std::deque<PendingWrite>> items_;
+};
+
 /// The transport connection websocketpp derives each connection from.
 template <class Config>
 class DirectWriteConnection : public websocketpp::transport::asio::connection<Config>,
@@ -478,9 +523,10 @@ private:
         std::array<iovec, batch> iov;
         while (!queue_.empty()) {
             std::size_t count = 0;
-            for (auto it = queue_.begin(); it != queue_.end() && count < batch; ++it) {
-                iov[count++] = piece({it->data, it->size});
-            }
+            queue_.for_each([&](const PendingWrite& pending) {
+                iov[count++] = piece({pending.data, pending.size});
+                return count < batch;
+            });
             const ssize_t n = send_iov(iov.data(), count);
             if (n < 0) {
                 if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -529,11 +575,12 @@ private:
 
     void take_handlers_locked(std::vector<WriteHandler>& finished)
     {
-        for (auto& piece : queue_) {
-            if (piece.done) {
-                finished.push_back(std::move(piece.done));
+        queue_.for_each([&](PendingWrite& pending) {
+            if (pending.done) {
+                finished.push_back(std::move(pending.done));
             }
-        }
+            return true;
+        });
     }
 
     // A write failed: the peer is gone. Ending the socket also ends
@@ -590,7 +637,7 @@ private:
     }
 
     std::mutex mutex_;
-    std::deque<PendingWrite> queue_;
+    PendingQueue queue_;
     std::size_t queued_bytes_ = 0;
     Batched batched_;
     bool batching_ = false;
