@@ -404,9 +404,10 @@ private:
         queued_bytes_ += header_left.size() + payload_left.size();
     }
 
-    void fail_all(std::unique_lock<std::mutex>& lock)
+    // Fails the connection: websocketpp's writes in `finished` and in the
+    // queue all complete with an error.
+    void fail_all(std::unique_lock<std::mutex>& lock, std::vector<WriteHandler> finished = {})
     {
-        std::vector<WriteHandler> finished;
         take_handlers_locked(finished);
         fail_locked();
         lock.unlock();
@@ -501,19 +502,22 @@ private:
     }
 
     // Writes as much of the queue as the socket takes, in one call per
-    // batch, then hands websocketpp its finished writes.
+    // batch, then hands websocketpp its finished writes. A failed write
+    // fails them all, like everything still queued.
     void flush_locked(std::unique_lock<std::mutex>& lock)
     {
         std::vector<WriteHandler> finished;
-        bool ok = drain_locked(finished);
-        if (ok && !queue_.empty()) {
+        if (!drain_locked(finished)) {
+            fail_all(lock, std::move(finished));
+            return;
+        }
+        if (!queue_.empty()) {
             wait_writable_locked();
         }
         lock.unlock();
 
-        const std::error_code ec = ok ? std::error_code() : write_error();
         for (auto& handler : finished) {
-            complete(std::move(handler), ec);
+            complete(std::move(handler), std::error_code());
         }
     }
 
@@ -532,8 +536,6 @@ private:
                 if (errno == EAGAIN || errno == EWOULDBLOCK) {
                     break;
                 }
-                take_handlers_locked(finished);
-                fail_locked();
                 return false;
             }
             consume_locked(static_cast<std::size_t>(n), finished);
