@@ -36,6 +36,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -187,6 +189,67 @@ private:
 
 #endif // HERALD_HAVE_IO_URING
 
+/// How many of a server's connections are still alive. A connection can
+/// outlive its session: a fan-out lane's batch or a broker thread may hold
+/// the last reference and drop it after the session has closed.
+class LiveConnections {
+public:
+    void add()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++count_;
+    }
+
+    void remove()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (--count_ == 0) {
+            none_.notify_all();
+        }
+    }
+
+    /// Waits up to `limit` for the last one to be destroyed; the number
+    /// still alive then.
+    std::size_t wait_for_none(std::chrono::milliseconds limit)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        none_.wait_for(lock, limit, [this] { return count_ == 0; });
+        return count_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable none_;
+    std::size_t count_ = 0;
+};
+
+/// Counts its connection in a LiveConnections until the connection has been
+/// destroyed, socket and timers included.
+class CountedConnection {
+public:
+    CountedConnection() = default;
+    CountedConnection(const CountedConnection&) = delete;
+    CountedConnection& operator=(const CountedConnection&) = delete;
+
+    /// Once, before the connection is reachable from other threads.
+    void count_in(std::shared_ptr<LiveConnections> live)
+    {
+        live->add();
+        live_ = std::move(live);
+    }
+
+protected:
+    ~CountedConnection()
+    {
+        if (live_) {
+            live_->remove();
+        }
+    }
+
+private:
+    std::shared_ptr<LiveConnections> live_;
+};
+
 /// Bytes still to be written, and what keeps them alive.
 struct PendingWrite {
     const char* data = nullptr;
@@ -246,8 +309,11 @@ private:
 };
 
 /// The transport connection websocketpp derives each connection from.
+/// CountedConnection comes first so that it is destroyed last, after the
+/// socket and the timers, which need the server's io_context.
 template <class Config>
-class DirectWriteConnection : public websocketpp::transport::asio::connection<Config>,
+class DirectWriteConnection : public CountedConnection,
+                              public websocketpp::transport::asio::connection<Config>,
                               public BatchedWrite {
     using base = websocketpp::transport::asio::connection<Config>;
     using Buffer = websocketpp::transport::buffer;

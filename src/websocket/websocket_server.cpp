@@ -371,7 +371,8 @@ private:
 
     // Stopping.
     void stop_accepting();
-    void close_connections();
+    bool close_connections();
+    void await_released();
     void release_leftovers();
 
     void log(LogLevel level, std::string_view message, std::error_code ec = {}) const;
@@ -390,6 +391,8 @@ private:
     std::vector<std::thread> threads_;
     std::atomic<std::uint16_t> port_{0};
     const std::shared_ptr<PostGate> gate_ = std::make_shared<PostGate>();
+    const std::shared_ptr<detail::LiveConnections> live_ =
+        std::make_shared<detail::LiveConnections>();
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;
@@ -612,6 +615,9 @@ void WebSocketServer::Impl::on_open(ws::connection_hdl hdl)
             open_.insert(con);
         }
     }
+    if (admitted) {
+        con->count_in(live_);
+    }
 
     con->set_batching(options_.batch_writes);
     auto link = std::make_shared<WsConnection>(con, con->get_remote_endpoint());
@@ -768,7 +774,9 @@ void WebSocketServer::Impl::stop()
     lock.unlock();
 
     stop_accepting();
-    close_connections();
+    if (close_connections()) {
+        await_released();
+    }
 
     work_.reset();
     io_.stop();
@@ -797,7 +805,7 @@ void WebSocketServer::Impl::stop_accepting()
     done->get_future().wait_for(stop_drain_timeout);
 }
 
-void WebSocketServer::Impl::close_connections()
+bool WebSocketServer::Impl::close_connections()
 {
     std::unique_lock<std::mutex> lock(mutex_);
     const std::vector<ConnectionPtr> open(open_.begin(), open_.end());
@@ -815,6 +823,23 @@ void WebSocketServer::Impl::close_connections()
     if (!open_.empty()) {
         log(LogLevel::warn,
             fmt::format("{} connections still open after the drain timeout", open_.size()));
+        return false;
+    }
+    return true;
+}
+
+void WebSocketServer::Impl::await_released()
+{
+    // Every session has closed, but a fan-out lane or a broker thread may
+    // still hold one of their connections (a lane's batch keeps its writes'
+    // connections until the pass ends) and drop it later. The last drop
+    // destroys the socket, which needs the io_context: let it happen while
+    // the I/O threads still run the completions it posts.
+    const std::size_t alive = live_->wait_for_none(stop_drain_timeout);
+    if (alive != 0) {
+        log(LogLevel::warn,
+            fmt::format("{} closed connections still referenced after the drain timeout",
+                        alive));
     }
 }
 
