@@ -104,8 +104,14 @@ unsigned worker_count(const RunOptions& o)
     if (o.workers != 0) {
         return o.workers;
     }
+    // One process per core at least: with a single one, the other core sits
+    // idle while it reads a fan-out's last frames. More where one process
+    // would hold too many descriptors.
     const auto per = std::max<std::size_t>(1, o.clients_per_worker);
-    return static_cast<unsigned>(std::max<std::size_t>(1, (o.clients + per - 1) / per));
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t count = std::max((o.clients + per - 1) / per, cores);
+    const std::size_t most = std::max<std::size_t>(o.clients, 1);
+    return static_cast<unsigned>(std::clamp<std::size_t>(count, 1, most));
 }
 
 std::string temp_path(unsigned index)

@@ -20,7 +20,7 @@ struct RunOptions {
     std::size_t publications = 100;
     std::size_t size = 500;
     double rate = 10;
-    unsigned workers = 0; ///< 0: one per clients_per_worker
+    unsigned workers = 0; ///< 0: one per clients_per_worker, at least one per core
     std::size_t clients_per_worker = 5000;
     std::size_t max_in_flight = 256; ///< handshakes per worker at once
     double connect_timeout_s = 120;
