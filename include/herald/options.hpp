@@ -93,6 +93,13 @@ struct HubOptions {
     /// channel's publications in order. At most 1024.
     unsigned fanout_threads = 0;
 
+    /// Bytes of publications that may wait for one fan-out thread. While
+    /// one has more waiting, a publish made on this node fails with
+    /// too_many_requests (111, worth retrying) instead of growing memory
+    /// and latency; publications from other nodes are queued regardless.
+    /// 0: no limit.
+    std::size_t fanout_queue_max_bytes = 64 * 1024 * 1024;
+
     /// Where the hub's log records go; silent when empty.
     LogSink log_sink;
 

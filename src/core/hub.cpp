@@ -275,6 +275,7 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
     // lost state. Delivery never runs inline, which would overtake the
     // queues.
     const std::vector<bool> needed = lanes_needed(*task->subscribers);
+    const std::size_t bytes = task_bytes(*task);
     for (std::size_t i = 0; i < lanes_.size(); ++i) {
         if (!needed[i]) {
             continue;
@@ -286,9 +287,30 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
                 return;
             }
             lane.queue.push_back(task);
+            lane.queued_bytes.fetch_add(bytes, std::memory_order_relaxed);
         }
         lane.wake.notify_one();
     }
+}
+
+// A resync task carries no frame; it counts for nothing.
+std::size_t HubCore::task_bytes(const FanoutTask& task) noexcept
+{
+    return task.frame ? task.frame->text().size() : 0;
+}
+
+bool HubCore::fanout_backlogged() const noexcept
+{
+    const std::size_t limit = options_.fanout_queue_max_bytes;
+    if (limit == 0) {
+        return false;
+    }
+    for (const auto& lane : lanes_) {
+        if (lane->queued_bytes.load(std::memory_order_relaxed) > limit) {
+            return true;
+        }
+    }
+    return false;
 }
 
 std::vector<bool> HubCore::lanes_needed(const Channel::SubscriberList& subscribers) const
@@ -326,6 +348,7 @@ void HubCore::run_lane(FanoutLane& lane, unsigned index)
             logger_.log(LogLevel::error, "hub",
                         fmt::format("fan-out failed: {}", e.what()));
         }
+        lane.queued_bytes.fetch_sub(task_bytes(*task), std::memory_order_relaxed);
         task.reset();
         lock.lock();
     }
@@ -449,6 +472,13 @@ void HubCore::publish(PublishRequest request,
     }
     if (!is_json(request.data)) {
         done(make_error_code(errc::bad_request), {});
+        return;
+    }
+
+    // Refused before the broker has it, so nothing accepted is ever lost;
+    // the publisher retries once the fan-out has caught up.
+    if (fanout_backlogged()) {
+        done(make_error_code(errc::too_many_requests), {});
         return;
     }
 

@@ -129,6 +129,10 @@ private:
         std::deque<std::shared_ptr<const FanoutTask>> queue;
         bool stopping = false;
         std::thread thread;
+
+        // The frames' bytes in `queue` and in the pass under way; read
+        // without the lock by publishers deciding whether to refuse.
+        std::atomic<std::size_t> queued_bytes{0};
     };
 
     std::vector<std::shared_ptr<Session>> sessions_snapshot() const;
@@ -147,6 +151,8 @@ private:
     void queue_fanout(const std::shared_ptr<const FanoutTask>& task);
     std::vector<bool> lanes_needed(const Channel::SubscriberList& subscribers) const;
     void run_lane(FanoutLane& lane, unsigned index);
+    bool fanout_backlogged() const noexcept;
+    static std::size_t task_bytes(const FanoutTask& task) noexcept;
     void serve(const FanoutTask& task, unsigned lane);
     void stop_lanes();
 

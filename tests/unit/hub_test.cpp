@@ -545,6 +545,44 @@ TEST_CASE("shutdown with fan-out queued drops the work and neither crashes nor h
     }
 }
 
+TEST_CASE("a fan-out backlog past its limit refuses publishes until it drains",
+          "[hub][fanout]")
+{
+    auto options = test_options();
+    options.fanout_threads = 1;
+    options.fanout_queue_max_bytes = 2000;
+    Hub hub(options);
+    Clients clients = subscribed(hub, 1, "rec:b");
+    Client& client = *clients.front();
+
+    // The lane sticks in its first delivery, so the rest wait behind it.
+    client.conn->hold(true);
+    const std::string data = R"({"pad":")" + std::string(300, 'x') + R"("})";
+    hub.publish("rec:b", data);
+    REQUIRE(wait_until([&] { return client.conn->holding(); }));
+
+    std::size_t accepted = 1;
+    std::error_code ec;
+    while (!ec && accepted < 100) {
+        hub.publish("rec:b", data, ec);
+        if (!ec) {
+            ++accepted;
+        }
+    }
+    CHECK(ec == errc::too_many_requests);
+    CHECK(accepted >= 3);
+    CHECK(accepted < 100);
+
+    // Everything accepted arrives, and a refused publish took no offset.
+    client.conn->hold(false);
+    REQUIRE(wait_until([&] { return client.pub_offsets("rec:b").size() == accepted; }));
+    CHECK(client.pub_offsets("rec:b") == range(1, accepted));
+    hub.publish("rec:b", data, ec);
+    CHECK_FALSE(ec);
+    REQUIRE(wait_until([&] { return client.pub_offsets("rec:b").size() == accepted + 1; }));
+    CHECK(client.pub_offsets("rec:b") == range(1, accepted + 1));
+}
+
 namespace {
 
 // Passes everything to a MemoryBroker but lets the test cut the feed, as a
