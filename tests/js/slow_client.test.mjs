@@ -4,15 +4,25 @@
 // A client that stops reading is disconnected with 3008 "slow" once its
 // outgoing queue passes --client-queue-max-bytes, instead of growing the
 // server's memory; a client that keeps reading gets every publication. A
-// client that pauses for less than the limit gets everything, in order,
-// once it reads again.
+// centrifuge client dropped that way recovers from history when it comes
+// back. A client that pauses for less than the limit gets everything, in
+// order, once it reads again.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startServer } from './lib/server.mjs';
 import { RawClient } from './lib/raw.mjs';
-import { until } from './lib/client.mjs';
+import {
+    makeClient,
+    connect,
+    subscribe,
+    waitFor,
+    record,
+    until,
+    Network,
+    disconnectAll,
+} from './lib/client.mjs';
 
 const QUEUE_MAX = 256 * 1024;
 const CHUNK = 'x'.repeat(32 * 1024);
@@ -32,6 +42,7 @@ after(async () => {
     for (const raw of raws) {
         raw.close();
     }
+    disconnectAll();
     await server?.stop();
 });
 
@@ -112,3 +123,58 @@ for (const batchWrites of [1, 0]) {
             }
         });
 }
+
+// The whole path with the real centrifuge client: it stops reading, is let
+// go with 3008, reconnects by itself and recovers from history what was
+// published after that, each publication once and in order. The chunks are large
+// so that the socket buffers and the queue limit fill within the history
+// of the recoverable namespace (100 publications).
+test('a centrifuge client dropped as slow reconnects and recovers what it missed', async () => {
+    const channel = 'rec:slow';
+    const bigChunk = 'y'.repeat(256 * 1024);
+    const mostPublications = 90;
+
+    const network = new Network();
+    const client = makeClient(server, { websocket: network.WebSocket });
+    await connect(client);
+    const { sub } = await subscribe(client, channel);
+    const received = record(sub, 'publication');
+    const reconnecting = waitFor(client, 'connecting', { timeout: 20000 });
+    const recovered = waitFor(sub, 'subscribed', {
+        predicate: (ctx) => ctx.wasRecovering,
+        timeout: 20000,
+    });
+
+    network.sockets[0].pause();
+    const before = server.stderr.split('disconnecting as slow').length;
+    const slowNow = () => server.stderr.split('disconnecting as slow').length > before;
+    let published = 0;
+    while (!slowNow() && published < mostPublications) {
+        await server.publish(channel, { seq: published, chunk: bigChunk });
+        published += 1;
+    }
+    assert.ok(slowNow(), `no slow disconnect after ${published} publications of 256 KiB`);
+
+    // Published after the server let the client go: these reach it only
+    // through recovery.
+    const missed = 5;
+    for (let i = 0; i < missed; i += 1) {
+        await server.publish(channel, { seq: published, chunk: 'z' });
+        published += 1;
+    }
+    network.sockets[0].resume();
+
+    const away = await reconnecting;
+    assert.equal(away.code, 3008);
+    const back = await recovered;
+    assert.equal(back.recovered, true);
+
+    await until(() => received.length >= published, {
+        timeout: 20000,
+        what: `all ${published} publications after recovery`,
+    });
+    assert.deepEqual(
+        received.map((ctx) => ctx.data.seq),
+        [...Array(published).keys()],
+    );
+});
