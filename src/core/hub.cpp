@@ -299,18 +299,26 @@ std::size_t HubCore::task_bytes(const FanoutTask& task) noexcept
     return task.frame ? task.frame->text().size() : 0;
 }
 
-bool HubCore::fanout_backlogged() const noexcept
+bool HubCore::fanout_backlogged() noexcept
 {
     const std::size_t limit = options_.fanout_queue_max_bytes;
     if (limit == 0) {
         return false;
     }
-    for (const auto& lane : lanes_) {
-        if (lane->queued_bytes.load(std::memory_order_relaxed) > limit) {
-            return true;
-        }
+    const bool backlogged = std::any_of(lanes_.begin(), lanes_.end(), [limit](const auto& lane) {
+        return lane->queued_bytes.load(std::memory_order_relaxed) > limit;
+    });
+
+    // Logged when refusing starts and when it ends, not once per publish.
+    if (backlogged != refusing_publishes_.load(std::memory_order_relaxed) &&
+        backlogged != refusing_publishes_.exchange(backlogged)) {
+        logger_.log(LogLevel::warn, "hub",
+                    backlogged ? fmt::format("more than {} bytes wait for a fan-out thread; "
+                                             "refusing publishes with 111 until it catches up",
+                                             limit)
+                               : std::string("fan-out caught up; accepting publishes again"));
     }
-    return false;
+    return backlogged;
 }
 
 std::vector<bool> HubCore::lanes_needed(const Channel::SubscriberList& subscribers) const

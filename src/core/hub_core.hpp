@@ -151,7 +151,7 @@ private:
     void queue_fanout(const std::shared_ptr<const FanoutTask>& task);
     std::vector<bool> lanes_needed(const Channel::SubscriberList& subscribers) const;
     void run_lane(FanoutLane& lane, unsigned index);
-    bool fanout_backlogged() const noexcept;
+    bool fanout_backlogged() noexcept;
     static std::size_t task_bytes(const FanoutTask& task) noexcept;
     void serve(const FanoutTask& task, unsigned lane);
     void stop_lanes();
@@ -170,6 +170,7 @@ private:
     const std::chrono::steady_clock::time_point started_;
     const FramePtr ping_frame_;
     std::atomic<bool> shut_down_{false};
+    std::atomic<bool> refusing_publishes_{false}; // the fan-out is backlogged
 
     struct SessionEntry {
         std::shared_ptr<Session> session;

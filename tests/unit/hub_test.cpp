@@ -551,6 +551,13 @@ TEST_CASE("a fan-out backlog past its limit refuses publishes until it drains",
     auto options = test_options();
     options.fanout_threads = 1;
     options.fanout_queue_max_bytes = 2000;
+    std::mutex log_mutex;
+    std::vector<std::string> warnings;
+    options.log_level = LogLevel::warn;
+    options.log_sink = [&](const LogRecord& record) {
+        std::lock_guard<std::mutex> lock(log_mutex);
+        warnings.emplace_back(record.message);
+    };
     Hub hub(options);
     Clients clients = subscribed(hub, 1, "rec:b");
     Client& client = *clients.front();
@@ -581,6 +588,12 @@ TEST_CASE("a fan-out backlog past its limit refuses publishes until it drains",
     CHECK_FALSE(ec);
     REQUIRE(wait_until([&] { return client.pub_offsets("rec:b").size() == accepted + 1; }));
     CHECK(client.pub_offsets("rec:b") == range(1, accepted + 1));
+
+    // The operator hears when refusing starts and ends, once each.
+    std::lock_guard<std::mutex> lock(log_mutex);
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].find("refusing publishes") != std::string::npos);
+    CHECK(warnings[1].find("accepting publishes again") != std::string::npos);
 }
 
 namespace {
