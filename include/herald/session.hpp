@@ -99,7 +99,7 @@ private:
     void send_text(std::string text);
     void reply_error(std::uint32_t command_id, std::error_code ec);
 
-    // Called about every half second by the hub: pings, pongs, staleness.
+    // Called four times a second by the hub: pings, pongs, staleness.
     void tick(Clock::time_point now);
     void schedule_check();
 

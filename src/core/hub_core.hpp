@@ -111,10 +111,10 @@ public:
     void on_feed_restored() override;
 
 private:
-    // One step of work that every fan-out lane gets: a publication to deliver
-    // to a channel's subscribers, or, without one, the stream top to check
-    // them against after a feed outage. Each lane serves only its own
-    // subscriptions of the list.
+    // One step of work for the fan-out lanes that serve its subscribers: a
+    // publication to deliver to a channel's subscribers, or, without one,
+    // the stream top to check them against after a feed outage. Each lane
+    // serves only its own subscriptions of the list.
     struct FanoutTask {
         std::shared_ptr<const Channel::SubscriberList> subscribers;
         FramePtr frame;
@@ -145,8 +145,9 @@ private:
     void housekeeping();
     void refresh_ticking();
 
-    // Fan-out: every task goes to every lane, and each lane delivers it to
-    // the sessions assigned to it (src/core/hub.cpp).
+    // Fan-out: a task goes to every lane that serves one of its subscribers
+    // (lanes_needed), and each lane delivers it to the sessions assigned to
+    // it (src/core/hub.cpp).
     unsigned lane_of(const Session& session) const;
     void queue_fanout(const std::shared_ptr<const FanoutTask>& task);
     std::vector<bool> lanes_needed(const Channel::SubscriberList& subscribers) const;

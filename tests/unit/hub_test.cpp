@@ -582,11 +582,11 @@ TEST_CASE("a fan-out backlog past its limit refuses publishes until it drains",
 
     // Everything accepted arrives, and a refused publish took no offset.
     client.conn->hold(false);
-    REQUIRE(wait_until([&] { return client.pub_offsets("rec:b").size() == accepted; }));
+    REQUIRE(client.wait_for_publications("rec:b", accepted));
     CHECK(client.pub_offsets("rec:b") == range(1, accepted));
     hub.publish("rec:b", data, ec);
     CHECK_FALSE(ec);
-    REQUIRE(wait_until([&] { return client.pub_offsets("rec:b").size() == accepted + 1; }));
+    REQUIRE(client.wait_for_publications("rec:b", accepted + 1));
     CHECK(client.pub_offsets("rec:b") == range(1, accepted + 1));
 
     // The operator hears when refusing starts and ends, once each.
