@@ -9,7 +9,7 @@
 // posted back again: two handler allocations and two trips through the
 // scheduler per delivery, which cost more than the fan-out loop itself.
 // This transport writes a shared frame straight to the socket from the
-// calling thread with one non-blocking sendmsg. Only when the socket's
+// calling thread with one non-blocking send. Only when the socket's
 // buffer is full does it queue, and it then waits for the socket to become
 // writable and writes everything queued in one call.
 //
@@ -66,7 +66,7 @@ protected:
 class BatchWriter final : public BatchFlush {
 public:
     /// This thread's writer inside an open SendBatch; null outside one or
-    /// when the kernel refuses io_uring (then every write is a sendmsg).
+    /// when the kernel refuses io_uring (then every write is a direct send).
     static BatchWriter* for_batch()
     {
         static thread_local BatchWriter writer;
@@ -79,10 +79,13 @@ public:
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
 
-    /// Queues one sendmsg of `msg` on `fd`, whose bytes `owner` holds;
-    /// `target` is kept alive and settled when the batch ends. False when
-    /// the ring cannot take it: write it directly.
-    bool add(std::shared_ptr<BatchedWrite> target, int fd, msghdr* msg, const FramePtr& owner)
+    /// Queues one send of `bytes` on `fd`, which `owner` holds; `target` is
+    /// kept alive and settled when the batch ends. False when the ring
+    /// cannot take it: write it directly.
+    bool add(std::shared_ptr<BatchedWrite> target,
+             int fd,
+             std::string_view bytes,
+             const FramePtr& owner)
     {
         io_uring_sqe* sqe = ready_ ? io_uring_get_sqe(&ring_) : nullptr;
         if (sqe == nullptr && ready_) {
@@ -98,7 +101,9 @@ public:
             return false;
         }
 
-        io_uring_prep_sendmsg(sqe, fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        // A plain send, not sendmsg: the kernel then has no message header
+        // and vector to copy in for each client.
+        io_uring_prep_send(sqe, fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
         io_uring_sqe_set_data64(sqe, targets_.size());
 
         // A fan-out sends one frame to everyone: one reference for the
@@ -123,7 +128,7 @@ public:
         } while (submitted == -EINTR);
 
         // Entries a short submission left in the ring must never go out
-        // later, so this thread then writes with sendmsg only.
+        // later, so this thread then writes directly only.
         if (submitted != static_cast<int>(count)) {
             ready_ = false;
         }
@@ -326,42 +331,37 @@ public:
     /// (when herald is built with liburing). Set before the first write.
     void set_batching(bool on) noexcept { batching_ = on; }
 
-    /// Writes `header` and then `payload`, kept alive by `owner`, unless more
-    /// than `limit` bytes would then wait in the queue. Any thread. `owner`
-    /// is copied only when the bytes must outlive the call: a frame shared
-    /// by every subscriber would otherwise bounce its reference count
-    /// between the cores on every delivery.
-    SendStatus write_shared(const FramePtr& owner,
-                            std::string_view header,
-                            std::string_view payload,
-                            std::size_t limit)
+    /// Writes `bytes` (a whole frame, kept alive by `owner`) unless more than
+    /// `limit` bytes would then wait in the queue. Any thread. `owner` is
+    /// copied only when the bytes must outlive the call: a frame shared by
+    /// every subscriber would otherwise bounce its reference count between
+    /// the cores on every delivery.
+    SendStatus write_shared(const FramePtr& owner, std::string_view bytes, std::size_t limit)
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (failed_ || closing_) {
             return SendStatus::closed;
         }
 
-        const std::size_t total = header.size() + payload.size();
         if (queue_.empty() && !in_flight_) {
-            if (hand_to_batch(owner, header, payload)) {
+            if (hand_to_batch(owner, bytes)) {
                 return SendStatus::ok;
             }
             std::size_t written = 0;
-            if (!write_now(header, payload, written)) {
+            if (!write_now(bytes, written)) {
                 return SendStatus::closed;
             }
-            if (written == total) {
-                return SendStatus::ok;
+            if (written < bytes.size()) {
+                push(bytes.data() + written, bytes.size() - written, owner, nullptr);
+                wait_writable_locked();
             }
-            queue_remainder(owner, header, payload, written);
             return SendStatus::ok;
         }
 
-        if (queued_bytes_ + total > limit) {
+        if (queued_bytes_ + bytes.size() > limit) {
             return SendStatus::full;
         }
-        push(header.data(), header.size(), owner, nullptr);
-        push(payload.data(), payload.size(), owner, nullptr);
+        push(bytes.data(), bytes.size(), owner, nullptr);
         return SendStatus::ok;
     }
 
@@ -403,15 +403,20 @@ public:
     {
         std::unique_lock<std::mutex> lock(mutex_);
         in_flight_ = false;
-        Batched done = std::move(batched_);
+        const std::string_view done = batched_;
+        batched_ = {};
         if (result < 0 && result != -EAGAIN) {
             fail_all(lock);
             return;
         }
 
+        // What the batched write left unwritten goes before anything
+        // queued behind it meanwhile.
         const std::size_t written = result < 0 ? 0 : static_cast<std::size_t>(result);
-        if (written < done.header.size() + done.payload.size()) {
-            requeue_front(done, written, owner);
+        if (written < done.size()) {
+            const std::string_view left = done.substr(written);
+            queue_.push_front({left.data(), left.size(), owner, nullptr});
+            queued_bytes_ += left.size();
         }
         if (!queue_.empty() && !waiting_) {
             flush_locked(lock);
@@ -419,17 +424,7 @@ public:
     }
 
 private:
-    // The write handed to this thread's batch, while it is in flight.
-    struct Batched {
-        std::string_view header;
-        std::string_view payload;
-        std::array<iovec, 2> iov{};
-        msghdr msg{};
-    };
-
-    bool hand_to_batch(const FramePtr& owner,
-                       std::string_view header,
-                       std::string_view payload)
+    bool hand_to_batch(const FramePtr& owner, std::string_view bytes)
     {
 #ifdef HERALD_HAVE_IO_URING
         BatchWriter* writer = batching_ ? BatchWriter::for_batch() : nullptr;
@@ -437,37 +432,18 @@ private:
             return false;
         }
 
-        batched_.header = header;
-        batched_.payload = payload;
-        batched_.iov = {piece(header), piece(payload)};
-        batched_.msg = msghdr{};
-        batched_.msg.msg_iov = batched_.iov.data();
-        batched_.msg.msg_iovlen = batched_.iov.size();
         auto self = std::static_pointer_cast<DirectWriteConnection>(this->get_shared());
-        if (!writer->add(std::move(self), fd(), &batched_.msg, owner)) {
-            batched_ = Batched{};
+        if (!writer->add(std::move(self), fd(), bytes, owner)) {
             return false;
         }
+        batched_ = bytes;
         in_flight_ = true;
         return true;
 #else
         (void)owner;
-        (void)header;
-        (void)payload;
+        (void)bytes;
         return false;
 #endif
-    }
-
-    // What the batched write left unwritten goes before anything queued
-    // behind it meanwhile.
-    void requeue_front(const Batched& done, std::size_t written, const FramePtr& owner)
-    {
-        const auto [header_left, payload_left] = unwritten(done.header, done.payload, written);
-        queue_.push_front({payload_left.data(), payload_left.size(), owner, nullptr});
-        if (!header_left.empty()) {
-            queue_.push_front({header_left.data(), header_left.size(), owner, nullptr});
-        }
-        queued_bytes_ += header_left.size() + payload_left.size();
     }
 
     // Fails the connection: websocketpp's writes in `finished` and in the
@@ -510,11 +486,13 @@ private:
         return {const_cast<char*>(bytes.data()), bytes.size()};
     }
 
-    // One sendmsg of up to two pieces. False when the connection failed.
-    bool write_now(std::string_view header, std::string_view payload, std::size_t& written)
+    // One send of `bytes`. False when the connection failed.
+    bool write_now(std::string_view bytes, std::size_t& written)
     {
-        std::array<iovec, 2> iov{piece(header), piece(payload)};
-        ssize_t n = send_iov(iov.data(), iov.size());
+        ssize_t n;
+        do {
+            n = ::send(fd(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        } while (n < 0 && errno == EINTR);
         if (n < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 fail_locked();
@@ -536,28 +514,6 @@ private:
             n = ::sendmsg(fd(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
         } while (n < 0 && errno == EINTR);
         return n;
-    }
-
-    // What is left of `header` and then `payload` after `written` bytes.
-    static std::pair<std::string_view, std::string_view> unwritten(std::string_view header,
-                                                                   std::string_view payload,
-                                                                   std::size_t written)
-    {
-        const std::size_t from_header = std::min(written, header.size());
-        return {header.substr(from_header), payload.substr(written - from_header)};
-    }
-
-    void queue_remainder(const FramePtr& owner,
-                         std::string_view header,
-                         std::string_view payload,
-                         std::size_t written)
-    {
-        const auto [header_left, payload_left] = unwritten(header, payload, written);
-        if (!header_left.empty()) {
-            push(header_left.data(), header_left.size(), owner, nullptr);
-        }
-        push(payload_left.data(), payload_left.size(), owner, nullptr);
-        wait_writable_locked();
     }
 
     void push(const char* data, std::size_t size, FramePtr owner,
@@ -707,7 +663,7 @@ private:
     std::mutex mutex_;
     PendingQueue queue_;
     std::size_t queued_bytes_ = 0;
-    Batched batched_;
+    std::string_view batched_; // the write in this thread's batch
     bool batching_ = false;
     bool in_flight_ = false; // batched_ waits for its batch to end
     bool waiting_ = false;   // a writability wait is armed or about to be

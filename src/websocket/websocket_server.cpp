@@ -163,13 +163,16 @@ struct Config : ws::config::asio {
 using Server = ws::server<Config>;
 using ConnectionPtr = Server::connection_ptr;
 
-// The header of an unmasked, final text frame of `text`. Server frames do
-// not depend on the connection, so every subscriber shares these bytes.
-std::shared_ptr<const void> prepare_header(std::string_view text)
+// `text` as an unmasked, final text frame, header and payload in one
+// buffer so that each client's write is a single one. Server frames do not
+// depend on the connection, so every subscriber shares these bytes.
+std::shared_ptr<const void> prepare_frame(std::string_view text)
 {
     const ws::frame::basic_header header(ws::frame::opcode::text, text.size(), true, false);
-    return std::make_shared<const std::string>(
+    auto wire = std::make_shared<std::string>(
         ws::frame::prepare_header(header, ws::frame::extended_header(text.size())));
+    wire->append(text);
+    return wire;
 }
 
 // herald's view of one websocketpp connection. It holds the connection
@@ -188,9 +191,9 @@ public:
             return SendStatus::closed;
         }
 
-        const auto& header = *std::static_pointer_cast<const std::string>(
-            frame->prepared(prepare_header));
-        return con->write_shared(frame, header, frame->text(), queue_limit);
+        const auto& wire = *std::static_pointer_cast<const std::string>(
+            frame->prepared(prepare_frame));
+        return con->write_shared(frame, wire, queue_limit);
     }
 
     void close(Disconnect reason) override
