@@ -264,6 +264,7 @@ void HubCore::on_publication(const std::string& channel,
     task->frame = std::make_shared<const Frame>(encode_publication_push(channel, *pub));
     task->publication = pub;
     task->position = position;
+    task->channel = channel;
     queue_fanout(task);
 }
 
@@ -276,6 +277,7 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
     // queues.
     const std::vector<bool> needed = lanes_needed(*task->subscribers);
     const std::size_t bytes = task_bytes(*task);
+    bool shed = false;
     for (std::size_t i = 0; i < lanes_.size(); ++i) {
         if (!needed[i]) {
             continue;
@@ -286,11 +288,59 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
             if (lane.stopping) {
                 return;
             }
-            lane.queue.push_back(task);
-            lane.queued_bytes.fetch_add(bytes, std::memory_order_relaxed);
+            if (sheds(lane, *task)) {
+                queue_resync_locked(lane, *task);
+                shed = true;
+            } else {
+                lane.queue.push_back(task);
+                lane.queued_bytes.fetch_add(bytes, std::memory_order_relaxed);
+            }
         }
         lane.wake.notify_one();
     }
+    note_shedding(shed);
+}
+
+// Publishes made on this node are refused past the limit, so a lane gets
+// to twice the limit only through publications from other nodes (or many
+// local ones already on their way through the broker). Past that it stops
+// taking publications: memory stays bounded, and the subscribers it serves
+// recover the shed ones from history.
+bool HubCore::sheds(const FanoutLane& lane, const FanoutTask& task) const noexcept
+{
+    const std::size_t limit = options_.fanout_queue_max_bytes;
+    return limit != 0 && task.publication &&
+           lane.queued_bytes.load(std::memory_order_relaxed) > 2 * limit;
+}
+
+// Queues, behind what the lane already has, a check of the channel's
+// subscribers against the shed publication's position: each live one that
+// is not there is sent back to recovery (unsubscribe 2500) and fetches
+// what it lacks from history. A subscriber without recovery was promised
+// nothing and simply misses the publication.
+void HubCore::queue_resync_locked(FanoutLane& lane, const FanoutTask& shed)
+{
+    auto& pending = lane.resyncs[shed.channel];
+    if (!pending) {
+        pending = std::make_shared<FanoutTask>();
+        pending->channel = shed.channel;
+        lane.queue.push_back(pending);
+    }
+    pending->subscribers = shed.subscribers;
+    pending->position = shed.position;
+}
+
+void HubCore::note_shedding(bool shed)
+{
+    // Logged when shedding starts and when it ends, not once per publication.
+    if (shed == shedding_.load(std::memory_order_relaxed) || shed == shedding_.exchange(shed)) {
+        return;
+    }
+    logger_.log(LogLevel::warn, "hub",
+                shed ? fmt::format("more than {} bytes wait for a fan-out thread; shedding "
+                                   "publications, whose subscribers recover them from history",
+                                   2 * options_.fanout_queue_max_bytes)
+                     : std::string("fan-out caught up; no longer shedding publications"));
 }
 
 // A resync task carries no frame; it counts for nothing.
@@ -347,6 +397,10 @@ void HubCore::run_lane(FanoutLane& lane, unsigned index)
         }
         auto task = std::move(lane.queue.front());
         lane.queue.pop_front();
+        if (!task->publication && !task->channel.empty()) {
+            // A shed resync is under way: later sheds need one of their own.
+            lane.resyncs.erase(task->channel);
+        }
         lock.unlock();
 
         // An exception here would end the process, not one delivery.

@@ -120,6 +120,7 @@ private:
         FramePtr frame;
         PublicationPtr publication;
         StreamPosition position;
+        std::string channel;
     };
 
     // A fan-out worker thread and its FIFO queue.
@@ -133,6 +134,11 @@ private:
         // The frames' bytes in `queue` and in the pass under way; read
         // without the lock by publishers deciding whether to refuse.
         std::atomic<std::size_t> queued_bytes{0};
+
+        // Per channel, the resync queued for publications this lane shed
+        // and not yet started; a later shed moves its position forward
+        // instead of queueing another pass over every subscriber.
+        std::unordered_map<std::string, std::shared_ptr<FanoutTask>> resyncs;
     };
 
     std::vector<std::shared_ptr<Session>> sessions_snapshot() const;
@@ -153,6 +159,9 @@ private:
     std::vector<bool> lanes_needed(const Channel::SubscriberList& subscribers) const;
     void run_lane(FanoutLane& lane, unsigned index);
     bool fanout_backlogged() noexcept;
+    bool sheds(const FanoutLane& lane, const FanoutTask& task) const noexcept;
+    static void queue_resync_locked(FanoutLane& lane, const FanoutTask& shed);
+    void note_shedding(bool shed);
     static std::size_t task_bytes(const FanoutTask& task) noexcept;
     void serve(const FanoutTask& task, unsigned lane);
     void stop_lanes();
@@ -172,6 +181,7 @@ private:
     const FramePtr ping_frame_;
     std::atomic<bool> shut_down_{false};
     std::atomic<bool> refusing_publishes_{false}; // the fan-out is backlogged
+    std::atomic<bool> shedding_{false};           // publications are being shed
 
     struct SessionEntry {
         std::shared_ptr<Session> session;

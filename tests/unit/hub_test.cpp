@@ -545,20 +545,49 @@ TEST_CASE("shutdown with fan-out queued drops the work and neither crashes nor h
     }
 }
 
-TEST_CASE("a fan-out backlog past its limit refuses publishes until it drains",
-          "[hub][fanout]")
+namespace {
+
+// The warnings a hub logs, kept for a test to read.
+class WarningLog {
+public:
+    void attach(HubOptions& options)
+    {
+        options.log_level = LogLevel::warn;
+        options.log_sink = [this](const LogRecord& record) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            messages_.emplace_back(record.message);
+        };
+    }
+
+    std::vector<std::string> messages() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return messages_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::string> messages_;
+};
+
+// One fan-out thread, which refuses publishes past 2,000 queued bytes,
+// logging to `log`.
+HubOptions one_bounded_lane(WarningLog& log)
 {
     auto options = test_options();
     options.fanout_threads = 1;
     options.fanout_queue_max_bytes = 2000;
-    std::mutex log_mutex;
-    std::vector<std::string> warnings;
-    options.log_level = LogLevel::warn;
-    options.log_sink = [&](const LogRecord& record) {
-        std::lock_guard<std::mutex> lock(log_mutex);
-        warnings.emplace_back(record.message);
-    };
-    Hub hub(options);
+    log.attach(options);
+    return options;
+}
+
+} // namespace
+
+TEST_CASE("a fan-out backlog past its limit refuses publishes until it drains",
+          "[hub][fanout]")
+{
+    WarningLog log;
+    Hub hub(one_bounded_lane(log));
     Clients clients = subscribed(hub, 1, "rec:b");
     Client& client = *clients.front();
 
@@ -590,10 +619,71 @@ TEST_CASE("a fan-out backlog past its limit refuses publishes until it drains",
     CHECK(client.pub_offsets("rec:b") == range(1, accepted + 1));
 
     // The operator hears when refusing starts and ends, once each.
-    std::lock_guard<std::mutex> lock(log_mutex);
+    const auto warnings = log.messages();
     REQUIRE(warnings.size() == 2);
     CHECK(warnings[0].find("refusing publishes") != std::string::npos);
     CHECK(warnings[1].find("accepting publishes again") != std::string::npos);
+}
+
+TEST_CASE("publications from elsewhere past twice the limit are shed, then recovered",
+          "[hub][fanout]")
+{
+    WarningLog log;
+    auto broker = std::make_shared<MemoryBroker>();
+    Hub hub(one_bounded_lane(log), broker);
+    Client first(hub), second(hub);
+    first.connect();
+    second.connect();
+    const std::string epoch = first.subscribe("rec:x", 2)["subscribe"]["epoch"];
+    second.subscribe("rec:x", 2);
+
+    // Publications put straight into the broker arrive as another node's
+    // would: this node's refusal to publish never sees them.
+    const std::string data = R"({"pad":")" + std::string(300, 'x') + R"("})";
+    auto publish_elsewhere = [&] {
+        PublishOptions o;
+        o.history_size = 100;
+        o.history_ttl = 300s;
+        broker->publish("rec:x", data, o, [](std::error_code, PublishResult) {});
+    };
+    first.conn->hold(true);
+    publish_elsewhere();
+    REQUIRE(wait_until([&] { return first.conn->holding(); }));
+    constexpr std::uint64_t count = 40;
+    for (std::uint64_t i = 1; i < count; ++i) {
+        publish_elsewhere();
+    }
+    first.conn->hold(false);
+
+    // What the lane took arrives in order; then each subscriber is sent
+    // back to recovery and gets exactly the rest from history.
+    for (Client* c : {&first, &second}) {
+        REQUIRE(wait_until([&] { return c->told_unsubscribe("rec:x", 2500); }));
+        const auto got = c->pub_offsets("rec:x");
+        CHECK(got.size() < count);
+        REQUIRE(got == range(1, got.size()));
+
+        auto s = c->subscribe("rec:x", 3,
+                              R"(,"recover":true,"offset":)" + std::to_string(got.size()) +
+                                  R"(,"epoch":")" + epoch + "\"")["subscribe"];
+        CHECK(s["recovered"] == true);
+        std::vector<std::uint64_t> rest;
+        for (const auto& p : s["publications"]) {
+            rest.push_back(p["offset"]);
+        }
+        CHECK(rest == range(got.size() + 1, count));
+    }
+
+    // The operator hears when shedding starts, and that it ended at the
+    // next publication the lane takes.
+    const std::size_t before = second.pub_offsets("rec:x").size();
+    publish_elsewhere();
+    REQUIRE(second.wait_for_publications("rec:x", before + 1));
+    CHECK(second.pub_offsets("rec:x").back() == count + 1);
+    const auto warnings = log.messages();
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].find("shedding publications") != std::string::npos);
+    CHECK(warnings[1].find("no longer shedding") != std::string::npos);
 }
 
 namespace {
