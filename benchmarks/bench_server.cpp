@@ -32,7 +32,8 @@ namespace {
 constexpr const char* usage =
     "usage: herald-bench-server [--port N] [--api-key K] [--threads N]\n"
     "    [--fanout-threads N] [--batch-writes 0|1] [--ping-interval SEC]\n"
-    "    [--queue-max-bytes N] [--redis redis://HOST:PORT]\n";
+    "    [--queue-max-bytes N] [--fanout-queue-max-bytes N]\n"
+    "    [--redis redis://HOST:PORT]\n";
 
 struct Settings {
     unsigned long port = 0;
@@ -42,6 +43,7 @@ struct Settings {
     bool batch_writes = true;
     long ping_interval = -1; // -1: the hub's default
     unsigned long queue_max_bytes = 0; // 0: the hub's default
+    long fanout_queue_max_bytes = -1;  // -1: the hub's default
     std::string redis;                 // empty: the in-memory broker
 };
 
@@ -75,6 +77,8 @@ Settings read_settings(int argc, char** argv)
             s.batch_writes = to_number(value) != 0;
         } else if (name == "--queue-max-bytes") {
             s.queue_max_bytes = to_number(value);
+        } else if (name == "--fanout-queue-max-bytes") {
+            s.fanout_queue_max_bytes = static_cast<long>(to_number(value));
         } else if (name == "--redis") {
             s.redis = value;
         } else {
@@ -98,6 +102,9 @@ herald::HubOptions hub_options(const Settings& s)
     }
     if (s.queue_max_bytes != 0) {
         options.client_queue_max_bytes = s.queue_max_bytes;
+    }
+    if (s.fanout_queue_max_bytes >= 0) {
+        options.fanout_queue_max_bytes = static_cast<std::size_t>(s.fanout_queue_max_bytes);
     }
     options.log_level = herald::LogLevel::warn;
     options.log_sink = [](const herald::LogRecord& record) {

@@ -57,6 +57,8 @@ constexpr const char* usage =
     "  --server-batch-writes B 1: io_uring batches when built in (default), 0: sendmsg\n"
     "  --server-queue-max-bytes N\n"
     "                          herald's per-client queue limit (default: the hub's)\n"
+    "  --server-fanout-queue-max-bytes N\n"
+    "                          herald's fan-out queue limit, 0: none (default: the hub's)\n"
     "  --server-ping-interval SEC\n"
     "                          herald's ping interval, 0: none (default: the hub's)\n"
     "  --server-bin PATH       herald-bench-server (default: next to herald-bench)\n"
@@ -180,6 +182,8 @@ void apply_flag(Args& a, std::string_view flag, std::string_view value)
         r.server_ping_interval = number<long>(flag, value);
     } else if (flag == "--server-queue-max-bytes") {
         r.server_queue_max_bytes = number<std::size_t>(flag, value);
+    } else if (flag == "--server-fanout-queue-max-bytes") {
+        r.server_fanout_queue_max_bytes = number<long>(flag, value);
     } else if (flag == "--server-batch-writes") {
         r.server_batch_writes = number<unsigned>(flag, value) != 0;
     } else if (flag == "--server-bin") {

@@ -59,6 +59,10 @@ std::vector<std::string> herald_command(const RunOptions& o, const std::string& 
     if (o.server_ping_interval >= 0) {
         argv.insert(argv.end(), {"--ping-interval", std::to_string(o.server_ping_interval)});
     }
+    if (o.server_fanout_queue_max_bytes >= 0) {
+        argv.insert(argv.end(), {"--fanout-queue-max-bytes",
+                                 std::to_string(o.server_fanout_queue_max_bytes)});
+    }
     if (!redis_url.empty()) {
         argv.insert(argv.end(), {"--redis", redis_url});
     }

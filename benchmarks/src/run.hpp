@@ -29,6 +29,7 @@ struct RunOptions {
     unsigned server_fanout_threads = 0; ///< herald's fan-out lanes; 0: one per core
     bool server_batch_writes = true;    ///< herald's io_uring batches, when built in
     std::size_t server_queue_max_bytes = 0; ///< herald's client queue limit; 0: default
+    long server_fanout_queue_max_bytes = -1; ///< herald's fan-out queue limit; -1: default
     long server_ping_interval = -1; ///< herald's ping interval, s; 0: none; -1: default
     std::string server_bin;      ///< herald-bench-server
     std::string node = "node";

@@ -96,9 +96,10 @@ struct HubOptions {
     /// Bytes of publications that may wait for one fan-out thread. While
     /// one has more waiting, a publish made on this node fails with
     /// too_many_requests (111, worth retrying) instead of growing memory
-    /// and latency. Past twice this, publications from other nodes are
-    /// shed: the thread's subscribers of their channel are sent back to
-    /// recovery (unsubscribe 2500) and fetch them from history.
+    /// and latency. Past twice this, and until it is back under it,
+    /// publications from other nodes are shed: the thread's subscribers of
+    /// their channel are sent back to recovery (unsubscribe 2500) and fetch
+    /// them from history.
     /// 0: no limit.
     std::size_t fanout_queue_max_bytes = 64 * 1024 * 1024;
 

@@ -277,7 +277,7 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
     // queues.
     const std::vector<bool> needed = lanes_needed(*task->subscribers);
     const std::size_t bytes = task_bytes(*task);
-    bool shed = false;
+    int shedding_change = 0;
     for (std::size_t i = 0; i < lanes_.size(); ++i) {
         if (!needed[i]) {
             continue;
@@ -288,9 +288,8 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
             if (lane.stopping) {
                 return;
             }
-            if (sheds(lane, *task)) {
+            if (sheds_locked(lane, *task, shedding_change)) {
                 queue_resync_locked(lane, *task);
-                shed = true;
             } else {
                 lane.queue.push_back(task);
                 lane.queued_bytes.fetch_add(bytes, std::memory_order_relaxed);
@@ -298,19 +297,28 @@ void HubCore::queue_fanout(const std::shared_ptr<const FanoutTask>& task)
         }
         lane.wake.notify_one();
     }
-    note_shedding(shed);
+    note_shedding(shedding_change);
 }
 
 // Publishes made on this node are refused past the limit, so a lane gets
 // to twice the limit only through publications from other nodes (or many
 // local ones already on their way through the broker). Past that it stops
 // taking publications: memory stays bounded, and the subscribers it serves
-// recover the shed ones from history.
-bool HubCore::sheds(const FanoutLane& lane, const FanoutTask& task) const noexcept
+// recover the shed ones from history. It takes them again once it is back
+// under the limit, so that a lane near the mark does not flip on every
+// publication. `change` counts lanes starting (+1) and ending (-1) it.
+bool HubCore::sheds_locked(FanoutLane& lane, const FanoutTask& task, int& change) const noexcept
 {
     const std::size_t limit = options_.fanout_queue_max_bytes;
-    return limit != 0 && task.publication &&
-           lane.queued_bytes.load(std::memory_order_relaxed) > 2 * limit;
+    if (limit == 0 || !task.publication) {
+        return false;
+    }
+    const std::size_t queued = lane.queued_bytes.load(std::memory_order_relaxed);
+    if (lane.shedding != (lane.shedding ? queued > limit : queued > 2 * limit)) {
+        lane.shedding = !lane.shedding;
+        change += lane.shedding ? 1 : -1;
+    }
+    return lane.shedding;
 }
 
 // Queues, behind what the lane already has, a check of the channel's
@@ -330,17 +338,24 @@ void HubCore::queue_resync_locked(FanoutLane& lane, const FanoutTask& shed)
     pending->position = shed.position;
 }
 
-void HubCore::note_shedding(bool shed)
+void HubCore::note_shedding(int change)
 {
-    // Logged when shedding starts and when it ends, not once per publication.
-    if (shed == shedding_.load(std::memory_order_relaxed) || shed == shedding_.exchange(shed)) {
+    // Logged when the first lane starts shedding and when the last one
+    // stops, not once per publication.
+    if (change == 0) {
+        return;
+    }
+    const int before = shedding_lanes_.fetch_add(change);
+    const bool started = before == 0;
+    if (!started && before + change != 0) {
         return;
     }
     logger_.log(LogLevel::warn, "hub",
-                shed ? fmt::format("more than {} bytes wait for a fan-out thread; shedding "
-                                   "publications, whose subscribers recover them from history",
-                                   2 * options_.fanout_queue_max_bytes)
-                     : std::string("fan-out caught up; no longer shedding publications"));
+                started ? fmt::format("more than {} bytes wait for a fan-out thread; shedding "
+                                      "publications, whose subscribers recover them from "
+                                      "history",
+                                      2 * options_.fanout_queue_max_bytes)
+                        : std::string("fan-out caught up; no longer shedding publications"));
 }
 
 // A resync task carries no frame; it counts for nothing.

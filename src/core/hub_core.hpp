@@ -139,6 +139,7 @@ private:
         // and not yet started; a later shed moves its position forward
         // instead of queueing another pass over every subscriber.
         std::unordered_map<std::string, std::shared_ptr<FanoutTask>> resyncs;
+        bool shedding = false; // past twice the limit, and not yet under it
     };
 
     std::vector<std::shared_ptr<Session>> sessions_snapshot() const;
@@ -159,9 +160,9 @@ private:
     std::vector<bool> lanes_needed(const Channel::SubscriberList& subscribers) const;
     void run_lane(FanoutLane& lane, unsigned index);
     bool fanout_backlogged() noexcept;
-    bool sheds(const FanoutLane& lane, const FanoutTask& task) const noexcept;
+    bool sheds_locked(FanoutLane& lane, const FanoutTask& task, int& change) const noexcept;
     static void queue_resync_locked(FanoutLane& lane, const FanoutTask& shed);
-    void note_shedding(bool shed);
+    void note_shedding(int change);
     static std::size_t task_bytes(const FanoutTask& task) noexcept;
     void serve(const FanoutTask& task, unsigned lane);
     void stop_lanes();
@@ -181,7 +182,7 @@ private:
     const FramePtr ping_frame_;
     std::atomic<bool> shut_down_{false};
     std::atomic<bool> refusing_publishes_{false}; // the fan-out is backlogged
-    std::atomic<bool> shedding_{false};           // publications are being shed
+    std::atomic<int> shedding_lanes_{0};          // lanes shedding publications
 
     struct SessionEntry {
         std::shared_ptr<Session> session;

@@ -195,6 +195,46 @@ test(
     },
 );
 
+test(
+    'a node shedding publications from another node: its clients recover each one, in order',
+    { timeout: 30000 },
+    async () => {
+        const channel = 'rec:shed';
+
+        // One fan-out thread that sheds whenever anything waits for it: a
+        // burst through Redis arrives faster than the thread wakes for it.
+        const shedder = await startServer({
+            redis: redis.url,
+            fanoutThreads: 1,
+            fanoutQueueMaxBytes: 1,
+        });
+        const client = makeClient(shedder);
+        await connect(client);
+        const { sub } = await subscribe(client, channel);
+        const received = record(sub, 'publication');
+        const resubscribes = record(sub, 'subscribing');
+
+        const total = 100;
+        for (let first = 0; first < total; first += 20) {
+            const batch = [];
+            for (let seq = first; seq < first + 20; seq++) {
+                batch.push(nodes[0].publish(channel, { seq }));
+            }
+            await Promise.all(batch);
+        }
+
+        await until(() => received.length >= total, { timeout: 15000, what: 'every publication' });
+        await sleep(300);
+        assert.deepEqual(offsets(received), range(1, total), 'each offset once, in order');
+        assert.ok(
+            resubscribes.some((ctx) => ctx.code === 2500),
+            'the node sent the client back to recovery at least once',
+        );
+        assert.match(shedder.stderr, /shedding publications/);
+        await shedder.stop();
+    },
+);
+
 test('a publish fails with code 100 while Redis is down', async () => {
     const own = await startRedis();
     const node = await startServer({ redis: own.url });

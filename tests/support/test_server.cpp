@@ -34,7 +34,7 @@ constexpr const char* usage =
     "usage: herald-test-server [--port N] [--token-secret S] [--api-key K]\n"
     "    [--ping-interval SEC] [--pong-timeout SEC] [--stale-timeout SEC]\n"
     "    [--client-queue-max-bytes N] [--channel-limit N] [--threads N]\n"
-    "    [--batch-writes 0|1]\n"
+    "    [--fanout-threads N] [--fanout-queue-max-bytes N] [--batch-writes 0|1]\n"
     "    [--log-level trace|debug|info|warn|error|off] [--redis redis://HOST:PORT]\n";
 
 struct Flags {
@@ -47,6 +47,8 @@ struct Flags {
     std::optional<std::size_t> client_queue_max_bytes;
     std::optional<std::size_t> channel_limit;
     unsigned threads = 0;
+    unsigned fanout_threads = 0;
+    std::optional<std::size_t> fanout_queue_max_bytes;
     bool batch_writes = true;
     herald::LogLevel log_level = herald::LogLevel::warn;
     std::string redis; ///< empty: the in-memory broker
@@ -94,6 +96,10 @@ void apply_flag(Flags& flags, std::string_view flag, std::string_view value)
         flags.channel_limit = parse_number<std::size_t>(flag, value);
     } else if (flag == "--threads") {
         flags.threads = parse_number<unsigned>(flag, value);
+    } else if (flag == "--fanout-threads") {
+        flags.fanout_threads = parse_number<unsigned>(flag, value);
+    } else if (flag == "--fanout-queue-max-bytes") {
+        flags.fanout_queue_max_bytes = parse_number<std::size_t>(flag, value);
     } else if (flag == "--batch-writes") {
         flags.batch_writes = parse_number<unsigned>(flag, value) != 0;
     } else if (flag == "--log-level") {
@@ -157,6 +163,10 @@ herald::HubOptions hub_options(const Flags& flags)
     }
     if (flags.channel_limit) {
         options.client_channel_limit = *flags.channel_limit;
+    }
+    options.fanout_threads = flags.fanout_threads;
+    if (flags.fanout_queue_max_bytes) {
+        options.fanout_queue_max_bytes = *flags.fanout_queue_max_bytes;
     }
 
     options.log_level = flags.log_level;
