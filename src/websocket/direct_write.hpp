@@ -128,7 +128,7 @@ public:
         } while (submitted == -EINTR);
 
         // Entries a short submission left in the ring must never go out
-        // later, so this thread then writes directly only.
+        // later, so from then on this thread writes directly.
         if (submitted != static_cast<int>(count)) {
             ready_ = false;
         }
