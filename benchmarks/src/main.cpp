@@ -54,7 +54,7 @@ constexpr const char* usage =
     "  --server-threads T      herald's I/O threads (default: one per core)\n"
     "  --server-fanout-threads T\n"
     "                          herald's fan-out threads (default: one per core)\n"
-    "  --server-batch-writes B 1: io_uring batches when built in (default), 0: sendmsg\n"
+    "  --server-batch-writes B 1: io_uring batches when built in (default), 0: plain send\n"
     "  --server-queue-max-bytes N\n"
     "                          herald's per-client queue limit (default: the hub's)\n"
     "  --server-fanout-queue-max-bytes N\n"

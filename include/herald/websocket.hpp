@@ -31,7 +31,7 @@ struct WebSocketOptions {
 
     /// Submit the writes of one fan-out pass to the kernel together through
     /// io_uring, when herald was built with liburing and the kernel allows
-    /// it; otherwise, or when false, each write is its own sendmsg.
+    /// it; otherwise, or when false, each write is its own send.
     bool batch_writes = true;
 };
 
