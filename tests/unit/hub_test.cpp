@@ -8,6 +8,7 @@
 #include "fake_connection.hpp"
 #include "forwarding_broker.hpp"
 #include "test_client.hpp"
+#include "warning_log.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,7 @@ HubOptions test_options()
 using Client = herald::test::TestClient;
 using herald::test::range;
 using herald::test::wait_until;
+using herald::test::WarningLog;
 using Clients = std::vector<std::unique_ptr<Client>>;
 
 // `count` connected clients of `hub`, each subscribed to `channel`.
@@ -546,29 +548,6 @@ TEST_CASE("shutdown with fan-out queued drops the work and neither crashes nor h
 }
 
 namespace {
-
-// The warnings a hub logs, kept for a test to read.
-class WarningLog {
-public:
-    void attach(HubOptions& options)
-    {
-        options.log_level = LogLevel::warn;
-        options.log_sink = [this](const LogRecord& record) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            messages_.emplace_back(record.message);
-        };
-    }
-
-    std::vector<std::string> messages() const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return messages_;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<std::string> messages_;
-};
 
 // One fan-out thread, which refuses publishes past 2,000 queued bytes,
 // logging to `log`.

@@ -13,6 +13,7 @@
 #include <herald/websocket.hpp>
 
 #include "catch.hpp"
+#include "warning_log.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -26,7 +27,6 @@
 #include <cstring>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -234,26 +234,11 @@ struct Clients {
     std::vector<int> fds;
 };
 
-// The transport's warnings, which report a stop that could not wait.
-struct Warnings {
-    void add(const herald::LogRecord& record)
-    {
-        if (record.level >= herald::LogLevel::warn && record.component == "transport.ws") {
-            std::lock_guard<std::mutex> lock(mutex);
-            messages.emplace_back(record.message);
-        }
-    }
-
-    std::mutex mutex;
-    std::vector<std::string> messages;
-};
-
-void run_round(Warnings& warnings, bool hang_up)
+void run_round(herald::test::WarningLog& warnings, bool hang_up)
 {
     herald::HubOptions options;
     options.fanout_threads = 1; // one lane for all: its passes are the longest
-    options.log_sink = [&warnings](const herald::LogRecord& r) { warnings.add(r); };
-    options.log_level = herald::LogLevel::warn;
+    warnings.attach(options);
     herald::Hub hub(options);
 
     herald::WebSocketOptions ws;
@@ -293,14 +278,15 @@ void run_round(Warnings& warnings, bool hang_up)
 
 TEST_CASE("destroying the server while fan-out lanes write to it", "[websocket]")
 {
-    Warnings warnings;
+    // The transport's warnings report a stop that could not wait.
+    herald::test::WarningLog warnings("transport.ws");
     for (int round = 0; round < rounds; ++round) {
         run_round(warnings, round % 2 == 1);
     }
 
-    std::lock_guard<std::mutex> lock(warnings.mutex);
-    for (const auto& message : warnings.messages) {
+    const auto messages = warnings.messages();
+    for (const auto& message : messages) {
         UNSCOPED_INFO(message);
     }
-    CHECK(warnings.messages.empty());
+    CHECK(messages.empty());
 }
